@@ -1,0 +1,577 @@
+//! Builds an index directory from a special-records export: parallel parse, validation,
+//! normalisation, key tables, the rkyv archive, the name-part index and the sealed manifest,
+//! all written to a temporary directory, fsynced and renamed into place. It must never leave a
+//! half-written index where a complete one was.
+
+use crate::format::{
+    ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
+    Manifest, NAMES_DIR, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, SourceInfo,
+    TermCount, checksum_hex, iin_status,
+};
+use crate::iin::Iin;
+use crate::keys::{name_keys, term_hash};
+use crate::name::{NormalizedName, normalize_name};
+use crate::source::{LineError, Sex, SourcePerson, parse_line};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("cannot read the source {path}: {source}")]
+    ReadSource {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{bad} of {total} lines are bad ({share:.2}%), more than the allowed {allowed:.2}%: nothing was written"
+    )]
+    TooManyBadLines {
+        bad: u64,
+        total: u64,
+        share: f64,
+        allowed: f64,
+    },
+    #[error("the source holds no valid person: nothing was written")]
+    Empty,
+    #[error("the source has more than {max} persons; split the export")]
+    TooLarge { max: u64 },
+    #[error("cannot encode the archive: {0}")]
+    Encode(String),
+    #[error("cannot build the name index: {0}")]
+    NameIndex(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Options of a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Largest share of bad lines (0..1) that still lets the build succeed.
+    pub max_bad_share: f64,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            max_bad_share: 0.01,
+        }
+    }
+}
+
+/// Where a build reports what it is doing. All methods may be called from several threads.
+pub trait BuildProgress: Sync {
+    /// A new stage begins, with the number of steps it has (0 when unknown).
+    fn stage(&self, _name: &str, _total: u64) {}
+    /// `n` more steps of the current stage are done.
+    fn advance(&self, _n: u64) {}
+    /// A line of the source was rejected (1-based line number). Called in line order.
+    fn bad_line(&self, _line: u64, _error: &LineError) {}
+}
+
+/// A progress sink that reports nothing.
+pub struct NoProgress;
+impl BuildProgress for NoProgress {}
+
+/// What a successful build made.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub out_dir: PathBuf,
+    pub counts: IndexCounts,
+    pub seconds: f64,
+    pub bytes_on_disk: u64,
+}
+
+/// Largest registry one archive holds (person indexes are u32).
+const MAX_PERSONS: u64 = u32::MAX as u64 - 1;
+
+/// Build the index of `source` into `out` (replacing any index there only once the new one is
+/// complete and durable).
+pub fn build_index(
+    source: &Path,
+    out: &Path,
+    options: &BuildOptions,
+    progress: &dyn BuildProgress,
+) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let file = File::open(source).map_err(|e| BuildError::ReadSource {
+        path: source.to_path_buf(),
+        source: e,
+    })?;
+    let len = file.metadata().map_err(io_err(source))?.len();
+    // SAFETY: the export is read-only input; if another process truncates it while we read, the
+    // map may fault, which is the documented limit of building from a file being rewritten.
+    let map;
+    let bytes: &[u8] = if len == 0 {
+        &[]
+    } else {
+        map = unsafe { memmap2::Mmap::map(&file) }.map_err(io_err(source))?;
+        &map
+    };
+    let source_info = SourceInfo {
+        path: source.display().to_string(),
+        size: len,
+        xxh3: checksum_hex(bytes),
+    };
+
+    // 1. Split into lines, parse in parallel.
+    let lines: Vec<(u64, &[u8])> = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let total_lines = lines.len() as u64;
+    progress.stage("parse", total_lines);
+    let parsed: Vec<(u64, Result<SourcePerson, LineError>)> = lines
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let out: Vec<_> = chunk.iter().map(|(n, l)| (*n, parse_line(l))).collect();
+            progress.advance(chunk.len() as u64);
+            out
+        })
+        .collect();
+    drop(lines);
+
+    // 2. Report bad lines and duplicate ids, in line order.
+    let mut counts = IndexCounts {
+        source_lines: total_lines,
+        ..IndexCounts::default()
+    };
+    let mut first_line_of: HashMap<&str, u64> = HashMap::with_capacity(parsed.len());
+    let mut persons: Vec<SourcePerson> = Vec::with_capacity(parsed.len());
+    let mut parsed = parsed;
+    for (line, result) in &parsed {
+        match result {
+            Err(e) => {
+                counts.bad_lines += 1;
+                progress.bad_line(*line, e);
+            }
+            Ok(p) => {
+                if let Some(first) = first_line_of.insert(p.person_id.as_str(), *line) {
+                    first_line_of.insert(p.person_id.as_str(), first);
+                    counts.duplicate_ids += 1;
+                    counts.bad_lines += 1;
+                    progress.bad_line(
+                        *line,
+                        &LineError {
+                            field: "person_id".into(),
+                            reason: format!(
+                                "duplicate of line {first} (both kept: a person's records are never dropped)"
+                            ),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    drop(first_line_of);
+    if total_lines > 0 {
+        let share = counts.bad_lines as f64 / total_lines as f64;
+        if share > options.max_bad_share {
+            return Err(BuildError::TooManyBadLines {
+                bad: counts.bad_lines,
+                total: total_lines,
+                share: share * 100.0,
+                allowed: options.max_bad_share * 100.0,
+            });
+        }
+    }
+    for (_, result) in parsed.drain(..) {
+        if let Ok(p) = result {
+            persons.push(p);
+        }
+    }
+    drop(parsed);
+    if persons.is_empty() {
+        return Err(BuildError::Empty);
+    }
+    if persons.len() as u64 > MAX_PERSONS {
+        return Err(BuildError::TooLarge { max: MAX_PERSONS });
+    }
+
+    // 3. Sort by id (stable: duplicates keep their source order), normalise in parallel.
+    persons.par_sort_by(|a, b| a.person_id.cmp(&b.person_id));
+    progress.stage("normalise", persons.len() as u64);
+    let entries: Vec<PersonEntry> = persons
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let out: Vec<_> = chunk.iter().map(person_entry).collect();
+            progress.advance(chunk.len() as u64);
+            out
+        })
+        .collect();
+    drop(persons);
+    for e in &entries {
+        counts.persons += 1;
+        counts.names += e.names.len() as u64;
+        counts.convictions += e.convictions.len() as u64;
+        counts.admin_offences += e.admin_offences.len() as u64;
+        match e.iin_status {
+            iin_status::MISSING => counts.missing_iins += 1,
+            iin_status::VALID => {}
+            _ => counts.invalid_iins += 1,
+        }
+    }
+
+    // 4. Key tables and name statistics.
+    progress.stage("keys", 0);
+    let archive = assemble_archive(entries);
+
+    // 5. Write everything to a temporary directory next to `out`.
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let leaf = out
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    let tmp = parent.join(format!(".{leaf}.building-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+    }
+    fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
+    let result = write_index_files(&tmp, &archive, progress).and_then(|files| {
+        let manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            tanu_version: env!("CARGO_PKG_VERSION").to_string(),
+            built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            build_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+            source: source_info,
+            counts: counts.clone(),
+            files,
+        };
+        let path = tmp.join(MANIFEST_FILE);
+        write_durable(&path, &manifest.encode())?;
+        sync_dir(&tmp)?;
+        Ok(manifest)
+    });
+    let manifest = match result {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    progress.stage("install", 0);
+    install(&tmp, out, &parent)?;
+    let bytes_on_disk = manifest.files.values().map(|f| f.size).sum::<u64>();
+    Ok(BuildSummary {
+        out_dir: out.to_path_buf(),
+        counts,
+        seconds: started.elapsed().as_secs_f64(),
+        bytes_on_disk,
+    })
+}
+
+/// Replace `out` with the complete directory `tmp`. A crash in between leaves either the old
+/// index at `out`, or the new one, or the old one under `.NAME.previous-PID` next to it.
+fn install(tmp: &Path, out: &Path, parent: &Path) -> Result<(), BuildError> {
+    let leaf = out
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    let previous = parent.join(format!(".{leaf}.previous-{}", std::process::id()));
+    let had_old = out.exists();
+    if had_old {
+        fs::rename(out, &previous).map_err(io_err(out))?;
+    }
+    fs::rename(tmp, out).map_err(io_err(out))?;
+    sync_dir(parent)?;
+    if had_old {
+        fs::remove_dir_all(&previous).map_err(io_err(&previous))?;
+    }
+    Ok(())
+}
+
+fn name_entry(surname: &str, given: &str, patronymic: Option<&str>) -> NameEntry {
+    let n = normalize_name(surname, given, patronymic);
+    NameEntry {
+        surname: surname.to_string(),
+        given_name: given.to_string(),
+        patronymic: patronymic.map(str::to_string),
+        surname_skel: n.surname,
+        surname_stem: n.surname_stem,
+        given_skel: n.given,
+        patronymic_root: n.patronymic_root,
+    }
+}
+
+/// The normalised name stored in an entry (what `normalize_name` gave at build time).
+pub fn normalized_of(n: &NameEntry) -> NormalizedName {
+    NormalizedName {
+        surname: n.surname_skel.clone(),
+        surname_stem: n.surname_stem.clone(),
+        given: n.given_skel.clone(),
+        patronymic_root: n.patronymic_root.clone(),
+    }
+}
+
+fn person_entry(p: &SourcePerson) -> PersonEntry {
+    let (iin_raw, status, digits) = match p.iin.as_deref().map(str::trim) {
+        None | Some("") => (None, iin_status::MISSING, 0),
+        Some(raw) => {
+            let digits_only = raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit());
+            let status = match Iin::parse(raw) {
+                Ok(_) => iin_status::VALID,
+                Err(_) if digits_only => iin_status::INVALID_DIGITS,
+                Err(_) => iin_status::INVALID_OTHER,
+            };
+            let digits = if digits_only {
+                raw.parse::<u64>().unwrap_or(0)
+            } else {
+                0
+            };
+            (Some(raw.to_string()), status, digits)
+        }
+    };
+    let mut names = Vec::with_capacity(1 + p.aliases.len());
+    names.push(name_entry(
+        &p.surname,
+        &p.given_name,
+        p.patronymic.as_deref(),
+    ));
+    for a in &p.aliases {
+        names.push(name_entry(
+            &a.surname,
+            &a.given_name,
+            a.patronymic.as_deref(),
+        ));
+    }
+    PersonEntry {
+        person_id: p.person_id.clone(),
+        iin_raw,
+        iin_status: status,
+        iin_digits: digits,
+        birth_key: p.birth_date.map_or(0, |b| b.0.to_key()),
+        sex: match p.sex {
+            None => 0,
+            Some(Sex::Male) => 1,
+            Some(Sex::Female) => 2,
+        },
+        citizenship: p.citizenship.clone(),
+        names,
+        convictions: p
+            .convictions
+            .iter()
+            .map(ConvictionEntry::from_source)
+            .collect(),
+        admin_offences: p
+            .admin_offences
+            .iter()
+            .map(OffenceEntry::from_source)
+            .collect(),
+    }
+}
+
+/// The key rows of one person (used by the builder and re-checked by `verify-index`).
+pub fn person_keys(
+    p: &PersonEntry,
+    index: u32,
+    iin: &mut Vec<KeyEntry>,
+    birth: &mut Vec<KeyEntry>,
+    names: &mut Vec<KeyEntry>,
+) {
+    if p.iin_digits != 0 || p.iin_status == iin_status::VALID {
+        iin.push(KeyEntry {
+            key: p.iin_digits,
+            person: index,
+        });
+    }
+    if p.birth_key != 0 {
+        birth.push(KeyEntry {
+            key: u64::from(p.birth_key),
+            person: index,
+        });
+    }
+    let year = (p.birth_key != 0).then_some((p.birth_key / 10_000) as u16);
+    let mut keys = Vec::new();
+    for n in &p.names {
+        name_keys(&normalized_of(n), year, &mut keys);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    names.extend(keys.into_iter().map(|k| KeyEntry {
+        key: k.0,
+        person: index,
+    }));
+}
+
+/// Count terms (each distinct term once per person).
+fn term_counts(
+    entries: &[PersonEntry],
+    term: impl Fn(&NameEntry) -> &str + Sync,
+) -> Vec<TermCount> {
+    let mut hashes: Vec<u64> = entries
+        .par_iter()
+        .flat_map_iter(|p| {
+            let mut hs: Vec<u64> = p
+                .names
+                .iter()
+                .map(|n| term(n))
+                .filter(|t| !t.is_empty())
+                .map(term_hash)
+                .collect();
+            hs.sort_unstable();
+            hs.dedup();
+            hs
+        })
+        .collect();
+    hashes.par_sort_unstable();
+    let mut out: Vec<TermCount> = Vec::new();
+    for h in hashes {
+        match out.last_mut() {
+            Some(last) if last.term == h => last.count += 1,
+            _ => out.push(TermCount { term: h, count: 1 }),
+        }
+    }
+    out
+}
+
+fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
+    let (mut iin, (mut birth, mut names)): (Vec<KeyEntry>, (Vec<KeyEntry>, Vec<KeyEntry>)) =
+        entries
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+                person_keys(p, i as u32, &mut a, &mut b, &mut c);
+                (a, (b, c))
+            })
+            .reduce(
+                || (Vec::new(), (Vec::new(), Vec::new())),
+                |mut x, y| {
+                    x.0.extend(y.0);
+                    x.1.0.extend(y.1.0);
+                    x.1.1.extend(y.1.1);
+                    x
+                },
+            );
+    iin.par_sort_unstable();
+    birth.par_sort_unstable();
+    names.par_sort_unstable();
+    let surname_counts = term_counts(&entries, |n| n.surname_stem.as_str());
+    let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
+    RegistryArchive {
+        format_version: FORMAT_VERSION,
+        name_count: entries.len() as u64,
+        persons: entries,
+        iin_table: iin,
+        birth_table: birth,
+        name_table: names,
+        surname_counts,
+        given_counts,
+    }
+}
+
+fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let mut f = File::create(path).map_err(io_err(path))?;
+    f.write_all(bytes).map_err(io_err(path))?;
+    f.sync_all().map_err(io_err(path))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), BuildError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
+}
+
+/// Write the archive and the name index into `dir`, fsync them, and return their checksums.
+fn write_index_files(
+    dir: &Path,
+    archive: &RegistryArchive,
+    progress: &dyn BuildProgress,
+) -> Result<BTreeMap<String, FileEntry>, BuildError> {
+    progress.stage("archive", 0);
+    let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(archive)
+        .map_err(|e| BuildError::Encode(e.to_string()))?;
+    let path = dir.join(ARCHIVE_FILE);
+    write_durable(&path, &bytes)?;
+    drop(bytes);
+
+    #[cfg(feature = "fuzzy")]
+    {
+        progress.stage("names", archive.persons.len() as u64);
+        let names_dir = dir.join(NAMES_DIR);
+        fs::create_dir_all(&names_dir).map_err(io_err(&names_dir))?;
+        crate::fuzzy::build_name_index(&names_dir, &archive.persons, progress)
+            .map_err(BuildError::NameIndex)?;
+        for entry in fs::read_dir(&names_dir).map_err(io_err(&names_dir))? {
+            let entry = entry.map_err(io_err(&names_dir))?;
+            File::open(entry.path())
+                .and_then(|f| f.sync_all())
+                .map_err(io_err(&entry.path()))?;
+        }
+        sync_dir(&names_dir)?;
+    }
+    #[cfg(not(feature = "fuzzy"))]
+    let _ = NAMES_DIR;
+
+    progress.stage("checksums", 0);
+    checksum_files(dir)
+}
+
+/// Every file under `dir` but the manifest (and lock files) → size and checksum.
+pub fn checksum_files(dir: &Path) -> Result<BTreeMap<String, FileEntry>, BuildError> {
+    let mut paths = Vec::new();
+    collect_files(dir, dir, &mut paths)?;
+    let entries: Result<Vec<(String, FileEntry)>, BuildError> = paths
+        .par_iter()
+        .map(|(rel, path)| {
+            let bytes = fs::read(path).map_err(io_err(path))?;
+            Ok((
+                rel.clone(),
+                FileEntry {
+                    size: bytes.len() as u64,
+                    xxh3: checksum_hex(&bytes),
+                },
+            ))
+        })
+        .collect();
+    Ok(entries?.into_iter().collect())
+}
+
+/// Whether a file of an index directory is not part of the index's content.
+pub fn is_ignored_file(rel: &str) -> bool {
+    rel == MANIFEST_FILE || rel.ends_with(".lock")
+}
+
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+) -> Result<(), BuildError> {
+    for entry in fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !is_ignored_file(&rel) {
+                out.push((rel, path));
+            }
+        }
+    }
+    Ok(())
+}

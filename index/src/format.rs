@@ -1,0 +1,409 @@
+//! The on-disk index format: the rkyv archive types of `persons.rkyv` (persons, their names,
+//! records and the sorted key tables) and `manifest.json` (version, counts, checksums).
+//! Owns the layout and its conversions; it must never do I/O beyond encoding the manifest.
+
+use crate::date::{PartialDate, from_days, to_days};
+use crate::source::{
+    Category, Date, Punishment, Sex, SourceAdminOffence, SourceAlias, SourceConviction,
+    SourcePerson,
+};
+use rkyv::{Archive, Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the archive layout and of the key scheme. Bump on any change of either.
+pub const FORMAT_VERSION: u32 = 1;
+/// File name of the archive inside an index directory.
+pub const ARCHIVE_FILE: &str = "persons.rkyv";
+/// File name of the manifest inside an index directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// Directory of the tantivy name-part index inside an index directory.
+pub const NAMES_DIR: &str = "names";
+
+/// What the IIN field held.
+pub mod iin_status {
+    pub const MISSING: u8 = 0;
+    pub const VALID: u8 = 1;
+    /// 12 digits, but failing a check (check digit, date, century): the digits are kept.
+    pub const INVALID_DIGITS: u8 = 2;
+    /// Not 12 digits at all.
+    pub const INVALID_OTHER: u8 = 3;
+}
+
+/// One name of a person (the registry name first, then aliases): as entered and normalised.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct NameEntry {
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: Option<String>,
+    pub surname_skel: String,
+    pub surname_stem: String,
+    pub given_skel: String,
+    pub patronymic_root: Option<String>,
+}
+
+/// One conviction; dates are days since 1970-01-01.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ConvictionEntry {
+    pub verdict_date: i32,
+    pub court: String,
+    pub articles: Vec<String>,
+    pub category: u8,
+    pub punishment: u8,
+    pub conditional: bool,
+    pub probation_end: Option<i32>,
+    pub sentence_end: Option<i32>,
+    pub minor_at_offence: bool,
+    pub expunged_by_court: Option<i32>,
+    pub serving_abroad: bool,
+}
+
+/// One administrative offence; dates are days since 1970-01-01.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct OffenceEntry {
+    pub decision_date: i32,
+    pub article: String,
+    pub penalty: String,
+    pub executed_date: Option<i32>,
+}
+
+/// One person of the registry.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct PersonEntry {
+    pub person_id: String,
+    /// The IIN exactly as entered (trimmed), when present.
+    pub iin_raw: Option<String>,
+    /// One of `iin_status::*`.
+    pub iin_status: u8,
+    /// The 12 digits as a number when `iin_status` is VALID or INVALID_DIGITS, else 0.
+    pub iin_digits: u64,
+    /// `PartialDate::to_key`, 0 when unknown.
+    pub birth_key: u32,
+    /// 0 unknown, 1 male, 2 female.
+    pub sex: u8,
+    pub citizenship: Option<String>,
+    /// The registry name first, then the aliases.
+    pub names: Vec<NameEntry>,
+    pub convictions: Vec<ConvictionEntry>,
+    pub admin_offences: Vec<OffenceEntry>,
+}
+
+/// One row of a sorted key table: a key and the index of a person in `persons`.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeyEntry {
+    pub key: u64,
+    pub person: u32,
+}
+
+/// How often a normalised name part occurs in the registry (for term-frequency weighting).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TermCount {
+    pub term: u64,
+    pub count: u32,
+}
+
+/// The root of `persons.rkyv`.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct RegistryArchive {
+    pub format_version: u32,
+    /// Sorted by `person_id`.
+    pub persons: Vec<PersonEntry>,
+    /// IIN digits → person, for every person with 12 digits (valid or not). Sorted.
+    pub iin_table: Vec<KeyEntry>,
+    /// `PartialDate::to_key` → person. Sorted.
+    pub birth_table: Vec<KeyEntry>,
+    /// `keys::NameKey` values → person. Sorted.
+    pub name_table: Vec<KeyEntry>,
+    /// Surname stems (hashed with `keys::term_hash`) and their counts over all names. Sorted.
+    pub surname_counts: Vec<TermCount>,
+    /// Given-name skeletons (hashed) and their counts. Sorted.
+    pub given_counts: Vec<TermCount>,
+    /// Number of names counted in the two tables above.
+    pub name_count: u64,
+}
+
+fn category_code(c: Category) -> u8 {
+    match c {
+        Category::Misdemeanor => 0,
+        Category::Minor => 1,
+        Category::Medium => 2,
+        Category::Grave => 3,
+        Category::EspeciallyGrave => 4,
+    }
+}
+
+fn category_from(code: u8) -> Category {
+    match code {
+        0 => Category::Misdemeanor,
+        1 => Category::Minor,
+        2 => Category::Medium,
+        3 => Category::Grave,
+        _ => Category::EspeciallyGrave,
+    }
+}
+
+fn punishment_code(p: Punishment) -> u8 {
+    match p {
+        Punishment::Imprisonment => 0,
+        Punishment::RestrictionOfLiberty => 1,
+        Punishment::Fine => 2,
+        Punishment::CorrectionalLabour => 3,
+        Punishment::CommunityService => 4,
+        Punishment::Arrest => 5,
+        Punishment::Other => 6,
+    }
+}
+
+fn punishment_from(code: u8) -> Punishment {
+    match code {
+        0 => Punishment::Imprisonment,
+        1 => Punishment::RestrictionOfLiberty,
+        2 => Punishment::Fine,
+        3 => Punishment::CorrectionalLabour,
+        4 => Punishment::CommunityService,
+        5 => Punishment::Arrest,
+        _ => Punishment::Other,
+    }
+}
+
+fn day(d: Date) -> i32 {
+    to_days(d.0)
+}
+
+fn date_of(days: i32) -> Date {
+    Date(from_days(days).unwrap_or_default())
+}
+
+impl ConvictionEntry {
+    pub fn from_source(c: &SourceConviction) -> Self {
+        ConvictionEntry {
+            verdict_date: day(c.verdict_date),
+            court: c.court.clone(),
+            articles: c.articles.clone(),
+            category: category_code(c.category),
+            punishment: punishment_code(c.punishment),
+            conditional: c.conditional,
+            probation_end: c.probation_end.map(day),
+            sentence_end: c.sentence_end.map(day),
+            minor_at_offence: c.minor_at_offence,
+            expunged_by_court: c.expunged_by_court.map(day),
+            serving_abroad: c.serving_abroad,
+        }
+    }
+}
+
+impl ArchivedConvictionEntry {
+    /// Back to the export model (for the rules and for display).
+    pub fn to_source(&self) -> SourceConviction {
+        let opt = |o: &rkyv::option::ArchivedOption<rkyv::rend::i32_le>| {
+            o.as_ref().map(|d| date_of(d.to_native()))
+        };
+        SourceConviction {
+            verdict_date: date_of(self.verdict_date.to_native()),
+            court: self.court.to_string(),
+            articles: self.articles.iter().map(|a| a.to_string()).collect(),
+            category: category_from(self.category),
+            punishment: punishment_from(self.punishment),
+            conditional: self.conditional,
+            probation_end: opt(&self.probation_end),
+            sentence_end: opt(&self.sentence_end),
+            minor_at_offence: self.minor_at_offence,
+            expunged_by_court: opt(&self.expunged_by_court),
+            serving_abroad: self.serving_abroad,
+        }
+    }
+}
+
+impl OffenceEntry {
+    pub fn from_source(o: &SourceAdminOffence) -> Self {
+        OffenceEntry {
+            decision_date: day(o.decision_date),
+            article: o.article.clone(),
+            penalty: o.penalty.clone(),
+            executed_date: o.executed_date.map(day),
+        }
+    }
+}
+
+impl ArchivedOffenceEntry {
+    /// Back to the export model.
+    pub fn to_source(&self) -> SourceAdminOffence {
+        SourceAdminOffence {
+            decision_date: date_of(self.decision_date.to_native()),
+            article: self.article.to_string(),
+            penalty: self.penalty.to_string(),
+            executed_date: self.executed_date.as_ref().map(|d| date_of(d.to_native())),
+        }
+    }
+}
+
+impl ArchivedPersonEntry {
+    /// The birth date, when any part of it is known.
+    pub fn birth_date(&self) -> Option<PartialDate> {
+        PartialDate::from_key(self.birth_key.to_native())
+    }
+
+    /// The registry's sex field.
+    pub fn sex(&self) -> Option<Sex> {
+        match self.sex {
+            1 => Some(Sex::Male),
+            2 => Some(Sex::Female),
+            _ => None,
+        }
+    }
+
+    /// Back to the export model (what `tanu lookup` prints).
+    pub fn to_source(&self) -> SourcePerson {
+        let primary = &self.names[0];
+        SourcePerson {
+            person_id: self.person_id.to_string(),
+            iin: self.iin_raw.as_ref().map(|s| s.to_string()),
+            surname: primary.surname.to_string(),
+            given_name: primary.given_name.to_string(),
+            patronymic: primary.patronymic.as_ref().map(|s| s.to_string()),
+            birth_date: self.birth_date().map(crate::source::BirthDate),
+            sex: self.sex(),
+            citizenship: self.citizenship.as_ref().map(|s| s.to_string()),
+            aliases: self.names[1..]
+                .iter()
+                .map(|n| SourceAlias {
+                    surname: n.surname.to_string(),
+                    given_name: n.given_name.to_string(),
+                    patronymic: n.patronymic.as_ref().map(|s| s.to_string()),
+                })
+                .collect(),
+            convictions: self.convictions.iter().map(|c| c.to_source()).collect(),
+            admin_offences: self.admin_offences.iter().map(|o| o.to_source()).collect(),
+        }
+    }
+}
+
+/// Size and checksum of one file of an index.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileEntry {
+    pub size: u64,
+    /// xxh3-128 of the file's bytes, lowercase hex.
+    pub xxh3: String,
+}
+
+/// Counts of what went into an index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IndexCounts {
+    pub persons: u64,
+    pub names: u64,
+    pub convictions: u64,
+    pub admin_offences: u64,
+    pub source_lines: u64,
+    pub bad_lines: u64,
+    pub duplicate_ids: u64,
+    pub missing_iins: u64,
+    pub invalid_iins: u64,
+}
+
+/// Where an index came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceInfo {
+    pub path: String,
+    pub size: u64,
+    pub xxh3: String,
+}
+
+/// `manifest.json`. The file ends with its own checksum, so any changed byte is detected.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    pub tanu_version: String,
+    /// RFC 3339, UTC.
+    pub built_at: String,
+    pub build_seconds: f64,
+    pub source: SourceInfo,
+    pub counts: IndexCounts,
+    /// Relative path (with `/`) → size and checksum, for every file of the index but the manifest.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// The field that closes every manifest; its value is the checksum of the file with the value
+/// zeroed.
+const SELF_CHECKSUM_KEY: &str = "\"self_checksum\":\"";
+const ZERO_SUM: &str = "00000000000000000000000000000000";
+
+/// Checksum of a byte string, as the manifest writes it.
+pub fn checksum_hex(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+impl Manifest {
+    /// Encode, sealed with its own checksum.
+    pub fn encode(&self) -> Vec<u8> {
+        let body = serde_json::to_string_pretty(self).expect("manifest serialises");
+        let body = body
+            .trim_end()
+            .strip_suffix('}')
+            .expect("object")
+            .trim_end();
+        let unsealed = format!("{body},\n  {SELF_CHECKSUM_KEY}{ZERO_SUM}\"\n}}\n");
+        let sum = checksum_hex(unsealed.as_bytes());
+        unsealed.replacen(ZERO_SUM, &sum, 1).into_bytes()
+    }
+
+    /// Decode and check the seal. Any changed byte is an error.
+    pub fn decode(bytes: &[u8]) -> Result<Manifest, String> {
+        let text = std::str::from_utf8(bytes).map_err(|_| "manifest is not UTF-8".to_string())?;
+        let at = text
+            .rfind(SELF_CHECKSUM_KEY)
+            .ok_or("manifest has no self_checksum (not written by tanu, or truncated)")?;
+        let start = at + SELF_CHECKSUM_KEY.len();
+        let stored = text.get(start..start + 32).ok_or("manifest is truncated")?;
+        let mut unsealed = text.as_bytes().to_vec();
+        unsealed[start..start + 32].copy_from_slice(ZERO_SUM.as_bytes());
+        let actual = checksum_hex(&unsealed);
+        if actual != stored {
+            return Err(format!(
+                "manifest checksum mismatch (stored {stored}, computed {actual}): the manifest was changed or damaged"
+            ));
+        }
+        serde_json::from_str(text).map_err(|e| format!("manifest is not valid JSON: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format_version: FORMAT_VERSION,
+            tanu_version: "0.1.0".into(),
+            built_at: "2026-11-22T00:00:00Z".into(),
+            build_seconds: 1.5,
+            source: SourceInfo {
+                path: "r.jsonl".into(),
+                size: 10,
+                xxh3: checksum_hex(b"x"),
+            },
+            counts: IndexCounts::default(),
+            files: BTreeMap::from([(
+                "persons.rkyv".to_string(),
+                FileEntry {
+                    size: 3,
+                    xxh3: checksum_hex(b"abc"),
+                },
+            )]),
+        }
+    }
+
+    #[test]
+    fn manifest_round_trips() {
+        let m = manifest();
+        assert_eq!(Manifest::decode(&m.encode()).unwrap(), m);
+    }
+
+    #[test]
+    fn any_changed_byte_of_the_manifest_is_detected() {
+        let bytes = manifest().encode();
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x01;
+            assert!(Manifest::decode(&b).is_err(), "byte {i} flip not detected");
+        }
+    }
+}

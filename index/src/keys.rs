@@ -1,0 +1,121 @@
+//! Blocking keys: the hashed name keys and term hashes that the index's key tables are sorted by.
+//! The builder and the query side must compute them with the very same functions, so they live
+//! here, once. It must never look anything up.
+
+use crate::name::{NormalizedName, patronymic_root, phonetic_key, surname_stem};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// A hashed name key (see `name_keys`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameKey(pub u64);
+
+/// Hash of one normalised term (surname stem, given-name skeleton) for the frequency tables.
+pub fn term_hash(term: &str) -> u64 {
+    xxh3_64(term.as_bytes())
+}
+
+const TAG_NAMES: u8 = 1;
+const TAG_NAMES_YEAR: u8 = 2;
+
+/// The blocking form of one name part: the phonetic key of its patronymic root when it is a
+/// patronymic used as a surname ("Нұрланұлы"), else of its surname stem. Empty when no letters.
+pub fn block_component(skel: &str) -> String {
+    if skel.is_empty() {
+        return String::new();
+    }
+    match patronymic_root(skel) {
+        Some(root) => phonetic_key(&root),
+        None => phonetic_key(&surname_stem(skel)),
+    }
+}
+
+fn pair_key(tag: u8, a: &str, b: &str, year: u16) -> NameKey {
+    // Order-free: a swapped surname and given name give the same key.
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    let mut buf = Vec::with_capacity(x.len() + y.len() + 4);
+    buf.push(tag);
+    buf.extend_from_slice(x.as_bytes());
+    buf.push(0xff);
+    buf.extend_from_slice(y.as_bytes());
+    buf.extend_from_slice(&year.to_le_bytes());
+    NameKey(xxh3_64(&buf))
+}
+
+/// The name keys of one normalised name, with and without the birth year:
+/// {surname, given} order-free, and {patronymic root, given} (a father's name can take the
+/// surname's place). Registry names and query names use this same function.
+pub fn name_keys(name: &NormalizedName, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
+    let given = block_component(&name.given);
+    if given.is_empty() {
+        return;
+    }
+    let mut firsts: Vec<String> = Vec::with_capacity(2);
+    let surname = block_component(&name.surname);
+    if !surname.is_empty() {
+        firsts.push(surname);
+    }
+    if let Some(root) = &name.patronymic_root {
+        let p = phonetic_key(root);
+        if !p.is_empty() && !firsts.contains(&p) {
+            firsts.push(p);
+        }
+    }
+    for first in &firsts {
+        out.push(pair_key(TAG_NAMES, first, &given, 0));
+        if let Some(y) = birth_year {
+            out.push(pair_key(TAG_NAMES_YEAR, first, &given, y));
+        }
+    }
+}
+
+/// The key of a name block narrowed to one birth year (used alone for partial query dates).
+pub fn name_year_keys(name: &NormalizedName, birth_year: u16) -> Vec<NameKey> {
+    let mut all = Vec::new();
+    name_keys(name, Some(birth_year), &mut all);
+    let mut plain = Vec::new();
+    name_keys(name, None, &mut plain);
+    all.retain(|k| !plain.contains(k));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::name::normalize_name;
+
+    fn keys(s: &str, g: &str, p: Option<&str>, y: Option<u16>) -> Vec<NameKey> {
+        let mut out = Vec::new();
+        name_keys(&normalize_name(s, g, p), y, &mut out);
+        out
+    }
+
+    #[test]
+    fn swapped_order_and_spellings_share_a_key() {
+        let a = keys("Жұмабаев", "Ерлан", Some("Нұрланұлы"), Some(1987));
+        let b = keys("ERLAN", "ZHUMABAYEV", None, Some(1987));
+        let c = keys("Жумабаева", "Ерлан", None, None);
+        assert!(a.iter().any(|k| b.contains(k)));
+        assert!(a.iter().any(|k| c.contains(k)));
+    }
+
+    #[test]
+    fn patronymic_as_surname_meets_the_patronymic() {
+        let a = keys("Жұмабаев", "Ерлан", Some("Нурланович"), None);
+        let b = keys("Нұрланұлы", "Ерлан", None, None);
+        assert!(a.iter().any(|k| b.contains(k)));
+    }
+
+    #[test]
+    fn different_names_do_not_share_keys() {
+        let a = keys("Жұмабаев", "Ерлан", None, Some(1987));
+        let b = keys("Жұмабаев", "Асель", None, Some(1987));
+        assert!(!a.iter().any(|k| b.contains(k)));
+    }
+
+    #[test]
+    fn year_keys_differ_by_year() {
+        let n = normalize_name("Ахметов", "Руслан", None);
+        assert_ne!(name_year_keys(&n, 1980), name_year_keys(&n, 1981));
+        assert!(!name_year_keys(&n, 1980).is_empty());
+    }
+}

@@ -1,0 +1,399 @@
+//! Opens an index directory for reading: checks the sealed manifest, the archive's checksum and
+//! (once, at open) its rkyv structure, then serves zero-copy access to persons and key tables.
+//! Also owns `verify_index`, the full check ops run before a swap. It must never read bytes that
+//! were not validated, and never write.
+
+use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
+use crate::format::{
+    ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive, FORMAT_VERSION,
+    KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, RegistryArchive, checksum_hex,
+};
+use crate::keys::{NameKey, term_hash};
+use rkyv::rancor;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Why an index cannot be opened or did not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Manifest { path: PathBuf, reason: String },
+    #[error(
+        "index format {found} is not supported (this tanu reads format {expected}); rebuild the index"
+    )]
+    Version { found: u32, expected: u32 },
+    #[error(
+        "{file}: checksum mismatch (manifest says {expected}, file has {actual}): the file was changed or damaged"
+    )]
+    Checksum {
+        file: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("{file}: size {actual} bytes, manifest says {expected}")]
+    Size {
+        file: String,
+        expected: u64,
+        actual: u64,
+    },
+    #[error("{file}: listed in the manifest but missing")]
+    MissingFile { file: String },
+    #[error("{file}: not listed in the manifest (an index directory holds only its own files)")]
+    UnexpectedFile { file: String },
+    #[error("{ARCHIVE_FILE}: invalid archive: {0}")]
+    Archive(String),
+    #[error("inconsistent index: {0}")]
+    Inconsistent(String),
+    #[error("{NAMES_DIR}/: cannot open the name index: {0}")]
+    NameIndex(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Validate arbitrary bytes as an archive (the bytes are copied to an aligned buffer first).
+/// Used by `open`, `verify_index` and the fuzz target; never panics.
+pub fn validate_archive_bytes(bytes: &[u8]) -> Result<(), IndexError> {
+    let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+    aligned.extend_from_slice(bytes);
+    check_archive(&aligned)
+}
+
+fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
+    let archive = rkyv::access::<ArchivedRegistryArchive, rancor::Error>(bytes)
+        .map_err(|e| IndexError::Archive(e.to_string()))?;
+    if archive.format_version.to_native() != FORMAT_VERSION {
+        return Err(IndexError::Version {
+            found: archive.format_version.to_native(),
+            expected: FORMAT_VERSION,
+        });
+    }
+    let persons = archive.persons.len();
+    let in_range =
+        |t: &[ArchivedKeyEntry]| t.iter().all(|e| (e.person.to_native() as usize) < persons);
+    if !in_range(&archive.iin_table)
+        || !in_range(&archive.birth_table)
+        || !in_range(&archive.name_table)
+    {
+        return Err(IndexError::Archive(
+            "a key table points past the persons".into(),
+        ));
+    }
+    if archive.persons.iter().any(|p| p.names.is_empty()) {
+        return Err(IndexError::Archive("a person has no name".into()));
+    }
+    Ok(())
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest, IndexError> {
+    let path = dir.join(MANIFEST_FILE);
+    let bytes = std::fs::read(&path).map_err(io(&path))?;
+    let manifest = Manifest::decode(&bytes).map_err(|reason| IndexError::Manifest {
+        path: path.clone(),
+        reason,
+    })?;
+    if manifest.format_version != FORMAT_VERSION {
+        return Err(IndexError::Version {
+            found: manifest.format_version,
+            expected: FORMAT_VERSION,
+        });
+    }
+    Ok(manifest)
+}
+
+/// An open, validated index.
+pub struct RegistryIndex {
+    dir: PathBuf,
+    manifest: Manifest,
+    map: memmap2::Mmap,
+    #[cfg(feature = "fuzzy")]
+    names: crate::fuzzy::FuzzyNameIndex,
+}
+
+impl std::fmt::Debug for RegistryIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryIndex")
+            .field("dir", &self.dir)
+            .field("persons", &self.manifest.counts.persons)
+            .finish()
+    }
+}
+
+/// The persons of a sorted key table whose key equals `key`.
+fn lookup(table: &[ArchivedKeyEntry], key: u64) -> &[ArchivedKeyEntry] {
+    let start = table.partition_point(|e| e.key.to_native() < key);
+    let end = start + table[start..].partition_point(|e| e.key.to_native() == key);
+    &table[start..end]
+}
+
+impl RegistryIndex {
+    /// Open `dir`: manifest seal and version, the archive's size and checksum, the archive's
+    /// structure (bytecheck), and the name index. Nothing is read before it is validated.
+    pub fn open(dir: &Path) -> Result<RegistryIndex, IndexError> {
+        let manifest = read_manifest(dir)?;
+        let path = dir.join(ARCHIVE_FILE);
+        let file = File::open(&path).map_err(io(&path))?;
+        // SAFETY: the map is read-only; index directories are replaced by rename, never
+        // rewritten in place, so the bytes under an open map do not change.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&path))?;
+        let entry = manifest
+            .files
+            .get(ARCHIVE_FILE)
+            .ok_or_else(|| IndexError::MissingFile {
+                file: ARCHIVE_FILE.into(),
+            })?;
+        if entry.size != map.len() as u64 {
+            return Err(IndexError::Size {
+                file: ARCHIVE_FILE.into(),
+                expected: entry.size,
+                actual: map.len() as u64,
+            });
+        }
+        let actual = checksum_hex(&map);
+        if actual != entry.xxh3 {
+            return Err(IndexError::Checksum {
+                file: ARCHIVE_FILE.into(),
+                expected: entry.xxh3.clone(),
+                actual,
+            });
+        }
+        check_archive(&map)?;
+        #[cfg(feature = "fuzzy")]
+        let names = {
+            for (file, entry) in manifest
+                .files
+                .iter()
+                .filter(|(f, _)| f.starts_with(NAMES_DIR))
+            {
+                let p = dir.join(file);
+                let len = std::fs::metadata(&p)
+                    .map_err(|_| IndexError::MissingFile { file: file.clone() })?
+                    .len();
+                if len != entry.size {
+                    return Err(IndexError::Size {
+                        file: file.clone(),
+                        expected: entry.size,
+                        actual: len,
+                    });
+                }
+            }
+            crate::fuzzy::FuzzyNameIndex::open(&dir.join(NAMES_DIR))
+                .map_err(IndexError::NameIndex)?
+        };
+        Ok(RegistryIndex {
+            dir: dir.to_path_buf(),
+            manifest,
+            map,
+            #[cfg(feature = "fuzzy")]
+            names,
+        })
+    }
+
+    /// The validated archive.
+    pub fn archive(&self) -> &ArchivedRegistryArchive {
+        // SAFETY: `open` validated these exact bytes with `rkyv::access` and the map is
+        // immutable for the life of `self`.
+        unsafe { rkyv::access_unchecked::<ArchivedRegistryArchive>(&self.map) }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Number of persons.
+    pub fn len(&self) -> usize {
+        self.archive().persons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// One person by index. Panics never: out of range gives `None`.
+    pub fn person(&self, index: u32) -> Option<&ArchivedPersonEntry> {
+        self.archive().persons.get(index as usize)
+    }
+
+    /// Persons whose stored IIN digits equal `digits` (valid or not).
+    pub fn by_iin_digits(&self, digits: u64) -> &[ArchivedKeyEntry] {
+        lookup(&self.archive().iin_table, digits)
+    }
+
+    /// Persons whose birth-date key (`PartialDate::to_key`) equals `key`.
+    pub fn by_birth_key(&self, key: u32) -> &[ArchivedKeyEntry] {
+        lookup(&self.archive().birth_table, u64::from(key))
+    }
+
+    /// Persons under a name key.
+    pub fn by_name_key(&self, key: NameKey) -> &[ArchivedKeyEntry] {
+        lookup(&self.archive().name_table, key.0)
+    }
+
+    /// Persons with this person id (more than one only when the export repeated an id).
+    pub fn by_person_id(&self, id: &str) -> Vec<u32> {
+        let persons = &self.archive().persons;
+        let start = persons.partition_point(|p| p.person_id.as_str() < id);
+        (start..persons.len())
+            .take_while(|&i| persons[i].person_id.as_str() == id)
+            .map(|i| i as u32)
+            .collect()
+    }
+
+    /// How many persons carry this surname stem (0 when none).
+    pub fn surname_count(&self, stem: &str) -> u32 {
+        count(&self.archive().surname_counts, term_hash(stem))
+    }
+
+    /// How many persons carry this given-name skeleton.
+    pub fn given_count(&self, skel: &str) -> u32 {
+        count(&self.archive().given_counts, term_hash(skel))
+    }
+
+    /// Number of persons the frequency tables were counted over.
+    pub fn name_population(&self) -> u64 {
+        self.archive().name_count.to_native()
+    }
+
+    /// The fuzzy name-part index.
+    #[cfg(feature = "fuzzy")]
+    pub fn names(&self) -> &crate::fuzzy::FuzzyNameIndex {
+        &self.names
+    }
+}
+
+fn count(table: &[crate::format::ArchivedTermCount], term: u64) -> u32 {
+    let i = table.partition_point(|t| t.term.to_native() < term);
+    match table.get(i) {
+        Some(t) if t.term.to_native() == term => t.count.to_native(),
+        _ => 0,
+    }
+}
+
+/// What `verify_index` checked.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    pub files: usize,
+    pub bytes: u64,
+    pub persons: u64,
+    pub key_rows: u64,
+}
+
+/// Check everything: the manifest seal, every file's size and checksum, no unlisted files, the
+/// archive's structure, every key table sorted and equal to the keys recomputed from the persons,
+/// the counts, and the name index's documents.
+pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
+    let manifest = read_manifest(dir)?;
+    let actual = checksum_files(dir).map_err(|e| IndexError::Inconsistent(e.to_string()))?;
+    for (file, expected) in &manifest.files {
+        let Some(found) = actual.get(file) else {
+            return Err(IndexError::MissingFile { file: file.clone() });
+        };
+        if found.size != expected.size {
+            return Err(IndexError::Size {
+                file: file.clone(),
+                expected: expected.size,
+                actual: found.size,
+            });
+        }
+        if found.xxh3 != expected.xxh3 {
+            return Err(IndexError::Checksum {
+                file: file.clone(),
+                expected: expected.xxh3.clone(),
+                actual: found.xxh3.clone(),
+            });
+        }
+    }
+    if let Some(extra) = actual
+        .keys()
+        .find(|f| !manifest.files.contains_key(*f) && !is_ignored_file(f))
+    {
+        return Err(IndexError::UnexpectedFile {
+            file: extra.clone(),
+        });
+    }
+    let index = RegistryIndex::open(dir)?;
+    let archive = index.archive();
+    let counts = &manifest.counts;
+    if archive.persons.len() as u64 != counts.persons {
+        return Err(IndexError::Inconsistent(format!(
+            "manifest counts {} persons, archive holds {}",
+            counts.persons,
+            archive.persons.len()
+        )));
+    }
+    // Recompute every key row from the persons and compare with the stored tables.
+    let full: RegistryArchive = rkyv::deserialize::<RegistryArchive, rancor::Error>(archive)
+        .map_err(|e| IndexError::Archive(e.to_string()))?;
+    let (mut iin, mut birth, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, p) in full.persons.iter().enumerate() {
+        person_keys(p, i as u32, &mut iin, &mut birth, &mut names);
+        for n in &p.names {
+            let again = normalized_of(n);
+            if again.surname.is_empty() && again.given.is_empty() && !n.surname.trim().is_empty() {
+                return Err(IndexError::Inconsistent(format!(
+                    "person {} has a name with no normalised form",
+                    p.person_id
+                )));
+            }
+        }
+    }
+    let check = |name: &str, stored: &Vec<KeyEntry>, mut rebuilt: Vec<KeyEntry>| {
+        rebuilt.sort_unstable();
+        if !stored.windows(2).all(|w| w[0] <= w[1]) {
+            return Err(IndexError::Inconsistent(format!("{name} is not sorted")));
+        }
+        if *stored != rebuilt {
+            return Err(IndexError::Inconsistent(format!(
+                "{name} does not match the keys recomputed from the persons ({} stored, {} expected)",
+                stored.len(),
+                rebuilt.len()
+            )));
+        }
+        Ok(())
+    };
+    check("the IIN table", &full.iin_table, iin)?;
+    check("the birth-date table", &full.birth_table, birth)?;
+    let key_rows = (full.iin_table.len() + full.birth_table.len() + full.name_table.len()) as u64;
+    check("the name-key table", &full.name_table, names)?;
+    if !full
+        .persons
+        .windows(2)
+        .all(|w| w[0].person_id <= w[1].person_id)
+    {
+        return Err(IndexError::Inconsistent(
+            "persons are not sorted by person_id".into(),
+        ));
+    }
+    #[cfg(feature = "fuzzy")]
+    {
+        let mut docs = index.names().all_persons().map_err(IndexError::NameIndex)?;
+        docs.sort_unstable();
+        if docs.len() != full.persons.len() || docs.iter().enumerate().any(|(i, &p)| p != i as u64)
+        {
+            return Err(IndexError::Inconsistent(format!(
+                "the name index holds {} documents that are not exactly the {} persons",
+                docs.len(),
+                full.persons.len()
+            )));
+        }
+    }
+    Ok(VerifyReport {
+        files: manifest.files.len() + 1,
+        bytes: manifest.files.values().map(|f| f.size).sum(),
+        persons: counts.persons,
+        key_rows,
+    })
+}
