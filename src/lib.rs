@@ -3,4 +3,7 @@
 //! review; `rules` applies the law (expunction, limitation, calendar); `certificate` signs;
 //! `service` serves it all over gRPC. The index itself is `tanu_index`'s.
 
+pub mod certificate;
 pub mod matching;
+pub mod rules;
+pub mod service;

@@ -50,6 +50,18 @@ enum Command {
         #[arg(long)]
         birth_date: Option<String>,
     },
+    /// Decide a file of certificate queries (JSON Lines) into a file of decisions.
+    Match {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -73,6 +85,12 @@ fn main() -> std::process::ExitCode {
             name.as_deref(),
             birth_date.as_deref(),
         ),
+        Command::Match {
+            index,
+            queries,
+            out,
+            threads,
+        } => commands::match_cmd::run(&index, &queries, &out, threads),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

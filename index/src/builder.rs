@@ -10,7 +10,7 @@ use crate::format::{
 };
 use crate::iin::Iin;
 use crate::keys::{name_keys, term_hash};
-use crate::name::{NormalizedName, normalize_name};
+use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
 use crate::source::{LineError, Sex, SourcePerson, parse_line};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -303,6 +303,14 @@ fn install(tmp: &Path, out: &Path, parent: &Path) -> Result<(), BuildError> {
 fn name_entry(surname: &str, given: &str, patronymic: Option<&str>) -> NameEntry {
     let n = normalize_name(surname, given, patronymic);
     NameEntry {
+        surname_phon: phonetic_key(&n.surname_stem),
+        given_phon: phonetic_key(&n.given),
+        patronymic_phon: n
+            .patronymic_root
+            .as_deref()
+            .map(phonetic_key)
+            .unwrap_or_default(),
+        surname_as_patronymic: patronymic_root(&n.surname).unwrap_or_default(),
         surname: surname.to_string(),
         given_name: given.to_string(),
         patronymic: patronymic.map(str::to_string),

@@ -39,6 +39,14 @@ pub struct NameEntry {
     pub surname_stem: String,
     pub given_skel: String,
     pub patronymic_root: Option<String>,
+    /// `phonetic_key(surname_stem)`, precomputed so scoring never allocates.
+    pub surname_phon: String,
+    /// `phonetic_key(given_skel)`.
+    pub given_phon: String,
+    /// `phonetic_key(patronymic_root)`, empty when there is no root.
+    pub patronymic_phon: String,
+    /// When the surname field holds a patronymic ("Нұрланұлы"): its root, else empty.
+    pub surname_as_patronymic: String,
 }
 
 /// One conviction; dates are days since 1970-01-01.

@@ -2,4 +2,5 @@
 //! errors into messages for a person at a terminal; none of them holds engine logic.
 
 pub mod index_cmds;
+pub mod match_cmd;
 pub mod progress;

@@ -1,9 +1,17 @@
-//! The matching engine: an open index plus the scoring model and thresholds, answering one
-//! query at a time (`decide`) from any number of threads. It must never write anything.
+//! The matching engine: an open index plus the scoring model and caps, answering one query at a
+//! time (`decide`) from any number of threads, and counting what it does for `/metrics`. It must
+//! never write anything, and never log personal data.
 
-use crate::matching::decision::{Band, Decision, Verdict};
-use crate::matching::query::Query;
+use crate::matching::candidates::{CandidateSet, Caps, Path as CandidatePath, collect, found_by};
+use crate::matching::decision::{Band, Candidate, Decision, Verdict};
+use crate::matching::model::MatchModel;
+use crate::matching::query::{Query, QueryKind};
+use crate::matching::scoring::{QueryFeatures, Scored, explain, probability, score};
+use crate::rules::{CertificateKind, analyse};
+use rayon::prelude::*;
+use std::cell::RefCell;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tanu_index::reader::{IndexError, RegistryIndex};
 
 /// Why an engine could not start.
@@ -15,18 +23,88 @@ pub enum EngineError {
     Model(String),
 }
 
+/// Counters of an engine's work since it started.
+#[derive(Debug, Default)]
+pub struct EngineMetrics {
+    pub decisions: AtomicU64,
+    pub reviews: AtomicU64,
+    pub candidates_scored: AtomicU64,
+    /// Per candidate path (`candidates::Path` order): how often its cap cut a block short.
+    pub caps_hit: [AtomicU64; 6],
+}
+
+impl EngineMetrics {
+    /// Name and value of every counter, for `/metrics` and `tanu-eval`.
+    pub fn snapshot(&self) -> Vec<(String, u64)> {
+        let mut out = vec![
+            (
+                "decisions".to_string(),
+                self.decisions.load(Ordering::Relaxed),
+            ),
+            ("reviews".to_string(), self.reviews.load(Ordering::Relaxed)),
+            (
+                "candidates_scored".to_string(),
+                self.candidates_scored.load(Ordering::Relaxed),
+            ),
+        ];
+        for p in CandidatePath::ALL {
+            out.push((
+                format!("cap_hits_{}", p.name()),
+                self.caps_hit[p as usize].load(Ordering::Relaxed),
+            ));
+        }
+        out
+    }
+}
+
+/// Options of an engine.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub model: MatchModel,
+    pub caps: Caps,
+    /// Most candidates listed in a review decision.
+    pub max_listed: usize,
+    /// Most near misses listed in a clear decision (for engineers).
+    pub max_near_misses: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            model: MatchModel::shipped(),
+            caps: Caps::default(),
+            max_listed: 10,
+            max_near_misses: 3,
+        }
+    }
+}
+
+/// Candidate sets above this size are scored in parallel.
+const PARALLEL_SCORING_FROM: usize = 512;
+
+thread_local! {
+    static SCRATCH: RefCell<(CandidateSet, Vec<Scored>)> = RefCell::new(Default::default());
+}
+
 /// The engine.
 pub struct Engine {
     index: RegistryIndex,
-    model_version: String,
+    options: EngineOptions,
+    metrics: EngineMetrics,
 }
 
 impl Engine {
     /// Open the index in `dir` with the shipped model.
     pub fn open(dir: &Path) -> Result<Engine, EngineError> {
+        Engine::open_with(dir, EngineOptions::default())
+    }
+
+    /// Open the index in `dir` with these options.
+    pub fn open_with(dir: &Path, options: EngineOptions) -> Result<Engine, EngineError> {
         Ok(Engine {
             index: RegistryIndex::open(dir)?,
-            model_version: "tanu-fs-0".into(),
+            options,
+            metrics: EngineMetrics::default(),
         })
     }
 
@@ -35,18 +113,115 @@ impl Engine {
     }
 
     pub fn model_version(&self) -> &str {
-        &self.model_version
+        &self.options.model.version
+    }
+
+    pub fn metrics(&self) -> &EngineMetrics {
+        &self.metrics
     }
 
     /// Decide one query.
     pub fn decide(&self, query: &Query) -> Decision {
+        let model = &self.options.model;
+        let features = QueryFeatures::new(query, &self.index, model);
+        let (ranked, capped) = SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let (set, scored) = &mut *scratch;
+            collect(
+                &self.index,
+                query.kind,
+                &query.name,
+                &features,
+                &self.options.caps,
+                set,
+            );
+            scored.clear();
+            let persons = &self.index.archive().persons;
+            if set.entries.len() >= PARALLEL_SCORING_FROM {
+                set.entries
+                    .par_iter()
+                    .map(|&(i, by)| score(model, &features, i, &persons[i as usize], by))
+                    .collect_into_vec(scored);
+            } else {
+                scored.extend(
+                    set.entries
+                        .iter()
+                        .map(|&(i, by)| score(model, &features, i, &persons[i as usize], by)),
+                );
+            }
+            self.metrics
+                .candidates_scored
+                .fetch_add(scored.len() as u64, Ordering::Relaxed);
+            // Best first: band, then weight; ties by person index for determinism.
+            scored.sort_unstable_by(|a, b| {
+                b.band
+                    .cmp(&a.band)
+                    .then(b.total.total_cmp(&a.total))
+                    .then(a.person.cmp(&b.person))
+            });
+            let band = scored.first().map_or(Band::Clear, |s| s.band);
+            let shown = if band == Band::Clear {
+                self.options.max_near_misses
+            } else {
+                self.options.max_listed
+            };
+            let ranked: Vec<Scored> = scored
+                .iter()
+                .filter(|s| band == Band::Clear || s.band != Band::Clear)
+                .take(shown)
+                .copied()
+                .collect();
+            (ranked, set.capped)
+        });
+        for p in CandidatePath::ALL {
+            if capped & (1 << p as u8) != 0 {
+                self.metrics.caps_hit[p as usize].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let band = ranked.first().map_or(Band::Clear, |s| s.band);
+        let decision = if band == Band::Clear {
+            Verdict::Clear
+        } else {
+            Verdict::Review
+        };
+        self.metrics.decisions.fetch_add(1, Ordering::Relaxed);
+        if decision == Verdict::Review {
+            self.metrics.reviews.fetch_add(1, Ordering::Relaxed);
+        }
+        let persons = &self.index.archive().persons;
+        let candidates: Vec<Candidate> = ranked
+            .iter()
+            .map(|s| {
+                let p = &persons[s.person as usize];
+                Candidate {
+                    person_id: p.person_id.to_string(),
+                    score: (probability(s.total) * 1e6).round() / 1e6,
+                    band: s.band,
+                    explanation: explain(model, s, p, found_by::names(s.found_by)),
+                }
+            })
+            .collect();
+        let analysis = match (decision, ranked.first()) {
+            (Verdict::Review, Some(best)) => {
+                let p = &persons[best.person as usize];
+                let convictions: Vec<_> = p.convictions.iter().map(|c| c.to_source()).collect();
+                let offences: Vec<_> = p.admin_offences.iter().map(|o| o.to_source()).collect();
+                let kind = match query.kind {
+                    QueryKind::CriminalRecord => CertificateKind::CriminalRecord,
+                    QueryKind::AdministrativeOffences => CertificateKind::AdministrativeOffences,
+                };
+                let a = analyse(&p.person_id, &convictions, &offences, kind, query.as_of);
+                serde_json::to_value(&a).ok()
+            }
+            _ => None,
+        };
         Decision {
             request_id: query.request_id.clone(),
-            decision: Verdict::Review,
-            band: Band::Possible,
-            candidates: Vec::new(),
-            model_version: self.model_version.clone(),
-            analysis: None,
+            decision,
+            band,
+            candidates,
+            model_version: model.version.clone(),
+            analysis,
         }
     }
 }

@@ -86,11 +86,17 @@ mod tests {
             let after = assess_offence(&o, d(effective).succ_opt().unwrap());
             assert_eq!(after.status, RecordStatus::Expunged, "{executed}");
             assert!(on.rule.contains("art. 61"), "{}", on.rule);
-            assert!(on.rule.contains(&format!("no longer counts from {effective}")));
+            assert!(
+                on.rule
+                    .contains(&format!("no longer counts from {effective}"))
+            );
         }
         // Executed today: counts.
         let o = offence(Some("2023-03-15"));
-        assert_eq!(assess_offence(&o, d("2023-03-15")).status, RecordStatus::Current);
+        assert_eq!(
+            assess_offence(&o, d("2023-03-15")).status,
+            RecordStatus::Current
+        );
     }
 
     #[test]
@@ -107,6 +113,9 @@ mod tests {
             executed_date: Some(Date(NaiveDate::MAX)),
             ..offence(None)
         };
-        assert_eq!(assess_offence(&o, d("2024-01-01")).status, RecordStatus::NeedsClerk);
+        assert_eq!(
+            assess_offence(&o, d("2024-01-01")).status,
+            RecordStatus::NeedsClerk
+        );
     }
 }

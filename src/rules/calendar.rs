@@ -280,8 +280,9 @@ pub fn load_shipped_calendar() -> Result<Calendar, CalendarError> {
 /// unit test, so it always parses.
 pub fn shipped_calendar() -> &'static Calendar {
     static CALENDAR: OnceLock<Calendar> = OnceLock::new();
-    CALENDAR
-        .get_or_init(|| load_shipped_calendar().expect("the shipped calendar-kz.toml is checked by tests"))
+    CALENDAR.get_or_init(|| {
+        load_shipped_calendar().expect("the shipped calendar-kz.toml is checked by tests")
+    })
 }
 
 #[cfg(test)]
@@ -311,14 +312,30 @@ mod tests {
             // 2024
             ("2024-01-01", false, "New Year, Monday"),
             ("2024-01-03", true, "first working day of 2024"),
-            ("2024-01-08", true, "7 January 2024 was a Sunday and does not move"),
-            ("2024-03-25", false, "Nauryz 23 March 2024 was a Saturday: Monday is off"),
+            (
+                "2024-01-08",
+                true,
+                "7 January 2024 was a Sunday and does not move",
+            ),
+            (
+                "2024-03-25",
+                false,
+                "Nauryz 23 March 2024 was a Saturday: Monday is off",
+            ),
             ("2024-03-26", true, "after Nauryz 2024"),
-            ("2024-05-04", true, "Saturday made a working day by the order of 17 April 2024"),
+            (
+                "2024-05-04",
+                true,
+                "Saturday made a working day by the order of 17 April 2024",
+            ),
             ("2024-05-08", false, "rest moved from 4 May 2024"),
             ("2024-06-16", false, "Kurban Ait 2024, a Sunday"),
             ("2024-06-17", true, "Kurban Ait on a Sunday does not move"),
-            ("2024-07-08", false, "Capital Day 6 July 2024 was a Saturday"),
+            (
+                "2024-07-08",
+                false,
+                "Capital Day 6 July 2024 was a Saturday",
+            ),
             // 2025
             ("2025-01-03", false, "rest moved from Sunday 5 January 2025"),
             ("2025-01-04", false, "an ordinary Saturday"),
@@ -347,7 +364,11 @@ mod tests {
             // 2027
             ("2027-01-04", false, "2 January 2027 was a Saturday"),
             ("2027-01-05", true, "after New Year 2027"),
-            ("2027-03-24", false, "Nauryz 21 March 2027, Sunday, moved past 22-23"),
+            (
+                "2027-03-24",
+                false,
+                "Nauryz 21 March 2027, Sunday, moved past 22-23",
+            ),
             ("2027-05-03", false, "Unity Day 2027 was a Saturday"),
             ("2027-05-10", false, "Victory Day 2027 was a Sunday"),
             ("2027-05-17", true, "Kurban Ait 2027 (Sunday) does not move"),
@@ -355,8 +376,14 @@ mod tests {
         for (day, expected, why) in cases {
             assert_eq!(working(day), *expected, "{day}: {why}");
         }
-        assert!(matches!(cal().day(d("2025-01-05")).unwrap(), DayKind::WorkingWeekend(_)));
-        assert!(matches!(cal().day(d("2024-03-25")).unwrap(), DayKind::MovedDayOff(_)));
+        assert!(matches!(
+            cal().day(d("2025-01-05")).unwrap(),
+            DayKind::WorkingWeekend(_)
+        ));
+        assert!(matches!(
+            cal().day(d("2024-03-25")).unwrap(),
+            DayKind::MovedDayOff(_)
+        ));
         assert_eq!(
             cal().day(d("2024-01-07")).unwrap(),
             DayKind::Holiday("Orthodox Christmas".into())
@@ -367,14 +394,22 @@ mod tests {
     /// Ait falling on Sunday 16 June instead of Monday 17 June.
     #[test]
     fn working_days_per_year_and_month() {
-        let per_year = |y: i32| -> u32 { (1..=12).map(|m| cal().working_days_in_month(y, m).unwrap()).sum() };
+        let per_year = |y: i32| -> u32 {
+            (1..=12)
+                .map(|m| cal().working_days_in_month(y, m).unwrap())
+                .sum()
+        };
         assert_eq!(per_year(2024), 249);
         assert_eq!(per_year(2025), 246);
         assert_eq!(per_year(2026), 246);
         assert_eq!(per_year(2027), 247);
         let balance_2024 = [21, 21, 17, 22, 20, 20, 22, 21, 21, 22, 21, 21];
         for (m, expected) in (1..=12).zip(balance_2024) {
-            assert_eq!(cal().working_days_in_month(2024, m).unwrap(), expected, "2024-{m}");
+            assert_eq!(
+                cal().working_days_in_month(2024, m).unwrap(),
+                expected,
+                "2024-{m}"
+            );
         }
         assert_eq!(cal().working_days_in_month(2026, 1).unwrap(), 19);
     }
@@ -392,10 +427,22 @@ mod tests {
 
     #[test]
     fn adding_working_days_skips_the_start_day() {
-        assert_eq!(cal().add_working_days(d("2025-03-14"), 0).unwrap(), d("2025-03-14"));
-        assert_eq!(cal().add_working_days(d("2025-03-14"), 1).unwrap(), d("2025-03-17"));
-        assert_eq!(cal().add_working_days(d("2025-03-20"), 1).unwrap(), d("2025-03-26"));
-        assert_eq!(cal().add_working_days(d("2024-12-31"), 1).unwrap(), d("2025-01-05"));
+        assert_eq!(
+            cal().add_working_days(d("2025-03-14"), 0).unwrap(),
+            d("2025-03-14")
+        );
+        assert_eq!(
+            cal().add_working_days(d("2025-03-14"), 1).unwrap(),
+            d("2025-03-17")
+        );
+        assert_eq!(
+            cal().add_working_days(d("2025-03-20"), 1).unwrap(),
+            d("2025-03-26")
+        );
+        assert_eq!(
+            cal().add_working_days(d("2024-12-31"), 1).unwrap(),
+            d("2025-01-05")
+        );
     }
 
     #[test]
@@ -406,8 +453,12 @@ mod tests {
             base.replace("work_on = \"2024-05-04\"", "work_on = \"2024-05-06\""),
             base.replace("rest_on = \"2024-05-08\"", "rest_on = \"2024-05-11\""),
             base.replace("\"2024-12-16\"", "\"2025-12-16\""),
-            base.replace("\"2025-10-25\"", "\"2025-10-24\"").replace("\"2025-12-16\"", "\"2025-10-24\""),
-            base.replace("moves_if_weekend = true }", "moves_if_weekend = true, extra = 1 }"),
+            base.replace("\"2025-10-25\"", "\"2025-10-24\"")
+                .replace("\"2025-12-16\"", "\"2025-10-24\""),
+            base.replace(
+                "moves_if_weekend = true }",
+                "moves_if_weekend = true, extra = 1 }",
+            ),
             base.replace("\"2026-03-08\"", "\"2026-02-30\""),
         ];
         for (i, text) in cases.iter().enumerate() {

@@ -240,7 +240,11 @@ pub fn assess_conviction(
     }
 }
 
-fn statutory_assessment(c: &SourceConviction, as_of: NaiveDate, table: &TermTable) -> RecordAssessment {
+fn statutory_assessment(
+    c: &SourceConviction,
+    as_of: NaiveDate,
+    table: &TermTable,
+) -> RecordAssessment {
     if let Some(row) = table.row_for(c, c.minor_at_offence) {
         return apply_row(row, c, as_of);
     }
@@ -309,7 +313,10 @@ fn apply_row(row: &TermRow, c: &SourceConviction, as_of: NaiveDate) -> RecordAss
     };
     let rule = match row.basis {
         TermBasis::ProbationEnd if months == 0 => {
-            format!("{}. Probation ends {base}; expunged from {effective}", row.rule)
+            format!(
+                "{}. Probation ends {base}; expunged from {effective}",
+                row.rule
+            )
         }
         _ => format!(
             "{}. {} {base}; the term of {} runs to {last} inclusive; expunged from {effective}",
@@ -367,9 +374,21 @@ mod tests {
         let before = assess_conviction(c, eff.pred_opt().unwrap(), shipped_term_table());
         let on = assess_conviction(c, eff, shipped_term_table());
         let after = assess_conviction(c, eff.succ_opt().unwrap(), shipped_term_table());
-        assert_eq!(before.status, RecordStatus::Current, "{row_id}: day before: {before:?}");
-        assert_eq!(on.status, RecordStatus::Expunged, "{row_id}: day of: {on:?}");
-        assert_eq!(after.status, RecordStatus::Expunged, "{row_id}: day after: {after:?}");
+        assert_eq!(
+            before.status,
+            RecordStatus::Current,
+            "{row_id}: day before: {before:?}"
+        );
+        assert_eq!(
+            on.status,
+            RecordStatus::Expunged,
+            "{row_id}: day of: {on:?}"
+        );
+        assert_eq!(
+            after.status,
+            RecordStatus::Expunged,
+            "{row_id}: day after: {after:?}"
+        );
         for a in [&before, &on, &after] {
             assert_eq!(a.effective_date, Some(eff), "{row_id}: {a:?}");
         }
@@ -379,7 +398,11 @@ mod tests {
             .find(|r| r.id == row_id)
             .expect("row id exists");
         assert!(on.rule.starts_with(&row.rule), "{row_id}: {}", on.rule);
-        assert!(on.rule.contains(&format!("expunged from {effective}")), "{}", on.rule);
+        assert!(
+            on.rule.contains(&format!("expunged from {effective}")),
+            "{}",
+            on.rule
+        );
     }
 
     #[test]
@@ -407,21 +430,83 @@ mod tests {
         use Punishment::*;
         let rows: &[(&str, Category, Punishment, &str, &str)] = &[
             // row id, category, punishment, sentence_end, first day expunged
-            ("art79-3-2-milder-than-imprisonment", Misdemeanor, Fine, "2020-05-10", "2021-05-11"),
-            ("art79-3-2-milder-than-imprisonment", Minor, CorrectionalLabour, "2020-05-10", "2021-05-11"),
-            ("art79-3-2-milder-than-imprisonment", Medium, CommunityService, "2020-12-31", "2022-01-01"),
-            ("art79-3-2-milder-than-imprisonment", Grave, RestrictionOfLiberty, "2020-05-10", "2021-05-11"),
-            ("art79-3-2-milder-than-imprisonment", Medium, Arrest, "2020-05-10", "2021-05-11"),
-            ("art79-3-3-imprisonment-minor-medium", Minor, Imprisonment, "2020-05-10", "2023-05-11"),
-            ("art79-3-3-imprisonment-minor-medium", Medium, Imprisonment, "2020-05-10", "2023-05-11"),
-            ("art79-3-4-imprisonment-grave", Grave, Imprisonment, "2020-05-10", "2026-05-11"),
-            ("art79-3-5-especially-grave", EspeciallyGrave, Imprisonment, "2020-05-10", "2028-05-11"),
-            ("art79-3-5-especially-grave", EspeciallyGrave, Fine, "2020-05-10", "2028-05-11"),
+            (
+                "art79-3-2-milder-than-imprisonment",
+                Misdemeanor,
+                Fine,
+                "2020-05-10",
+                "2021-05-11",
+            ),
+            (
+                "art79-3-2-milder-than-imprisonment",
+                Minor,
+                CorrectionalLabour,
+                "2020-05-10",
+                "2021-05-11",
+            ),
+            (
+                "art79-3-2-milder-than-imprisonment",
+                Medium,
+                CommunityService,
+                "2020-12-31",
+                "2022-01-01",
+            ),
+            (
+                "art79-3-2-milder-than-imprisonment",
+                Grave,
+                RestrictionOfLiberty,
+                "2020-05-10",
+                "2021-05-11",
+            ),
+            (
+                "art79-3-2-milder-than-imprisonment",
+                Medium,
+                Arrest,
+                "2020-05-10",
+                "2021-05-11",
+            ),
+            (
+                "art79-3-3-imprisonment-minor-medium",
+                Minor,
+                Imprisonment,
+                "2020-05-10",
+                "2023-05-11",
+            ),
+            (
+                "art79-3-3-imprisonment-minor-medium",
+                Medium,
+                Imprisonment,
+                "2020-05-10",
+                "2023-05-11",
+            ),
+            (
+                "art79-3-4-imprisonment-grave",
+                Grave,
+                Imprisonment,
+                "2020-05-10",
+                "2026-05-11",
+            ),
+            (
+                "art79-3-5-especially-grave",
+                EspeciallyGrave,
+                Imprisonment,
+                "2020-05-10",
+                "2028-05-11",
+            ),
+            (
+                "art79-3-5-especially-grave",
+                EspeciallyGrave,
+                Fine,
+                "2020-05-10",
+                "2028-05-11",
+            ),
         ];
         for (row_id, category, punishment, end, effective) in rows {
             let c = served(*category, *punishment, end);
             assert_eq!(
-                shipped_term_table().row_for(&c, false).map(|r| r.id.as_str()),
+                shipped_term_table()
+                    .row_for(&c, false)
+                    .map(|r| r.id.as_str()),
                 Some(*row_id)
             );
             pin_boundary(&c, effective, row_id);
@@ -438,7 +523,11 @@ mod tests {
                 ..conviction(Category::Grave, punishment)
             };
             pin_boundary(&c, "2024-03-02", "art79-3-1-conditional");
-            assert!(assess(&c, "2024-03-02").rule.contains("Probation ends 2024-03-01"));
+            assert!(
+                assess(&c, "2024-03-02")
+                    .rule
+                    .contains("Probation ends 2024-03-01")
+            );
         }
     }
 
@@ -449,11 +538,41 @@ mod tests {
         use Category::*;
         use Punishment::*;
         let cases: &[(&str, Category, Punishment, &str, &str)] = &[
-            ("art79-3-2-milder-than-imprisonment", Minor, Fine, "2020-02-29", "2021-03-01"),
-            ("art79-3-3-imprisonment-minor-medium", Medium, Imprisonment, "2020-02-29", "2023-03-01"),
-            ("art79-3-5-especially-grave", EspeciallyGrave, Imprisonment, "2020-02-29", "2028-03-01"),
-            ("art79-3-4-imprisonment-grave", Grave, Imprisonment, "2018-02-28", "2024-02-29"),
-            ("art79-3-3-imprisonment-minor-medium", Minor, Imprisonment, "2021-02-28", "2024-02-29"),
+            (
+                "art79-3-2-milder-than-imprisonment",
+                Minor,
+                Fine,
+                "2020-02-29",
+                "2021-03-01",
+            ),
+            (
+                "art79-3-3-imprisonment-minor-medium",
+                Medium,
+                Imprisonment,
+                "2020-02-29",
+                "2023-03-01",
+            ),
+            (
+                "art79-3-5-especially-grave",
+                EspeciallyGrave,
+                Imprisonment,
+                "2020-02-29",
+                "2028-03-01",
+            ),
+            (
+                "art79-3-4-imprisonment-grave",
+                Grave,
+                Imprisonment,
+                "2018-02-28",
+                "2024-02-29",
+            ),
+            (
+                "art79-3-3-imprisonment-minor-medium",
+                Minor,
+                Imprisonment,
+                "2021-02-28",
+                "2024-02-29",
+            ),
         ];
         for (row_id, category, punishment, end, effective) in cases {
             pin_boundary(&served(*category, *punishment, end), effective, row_id);
@@ -472,7 +591,11 @@ mod tests {
         pin_boundary(&c, "2024-03-01", "art79-3-1-conditional");
         // The term's last day is named in the rule text.
         let a = assess(&served(Minor, Fine, "2020-02-29"), "2021-03-01");
-        assert!(a.rule.contains("runs to 2021-02-28 inclusive"), "{}", a.rule);
+        assert!(
+            a.rule.contains("runs to 2021-02-28 inclusive"),
+            "{}",
+            a.rule
+        );
     }
 
     #[test]
@@ -495,11 +618,19 @@ mod tests {
     fn sentences_no_row_covers_go_to_a_clerk() {
         for c in [
             served(Category::Medium, Punishment::Other, "2010-01-01"),
-            served(Category::Misdemeanor, Punishment::Imprisonment, "2010-01-01"),
+            served(
+                Category::Misdemeanor,
+                Punishment::Imprisonment,
+                "2010-01-01",
+            ),
         ] {
             let a = assess(&c, "2030-01-01");
             assert_eq!(a.status, RecordStatus::NeedsClerk, "{a:?}");
-            assert!(a.rule.starts_with("No row of the expunction term table"), "{}", a.rule);
+            assert!(
+                a.rule.starts_with("No row of the expunction term table"),
+                "{}",
+                a.rule
+            );
         }
     }
 
@@ -525,7 +656,10 @@ mod tests {
             expunged_by_court: Some(Date(d("2025-01-01"))),
             ..served(Category::Minor, Punishment::Fine, "2020-05-10")
         };
-        assert_eq!(assess(&c, "2022-01-01").effective_date, Some(d("2021-05-11")));
+        assert_eq!(
+            assess(&c, "2022-01-01").effective_date,
+            Some(d("2021-05-11"))
+        );
     }
 
     #[test]
@@ -568,7 +702,11 @@ mod tests {
         };
         let a = assess(&c, "2030-01-01");
         assert_eq!(a.status, RecordStatus::NeedsClerk);
-        assert!(a.rule.contains("art. 88") && a.rule.contains("sentence_end"), "{}", a.rule);
+        assert!(
+            a.rule.contains("art. 88") && a.rule.contains("sentence_end"),
+            "{}",
+            a.rule
+        );
     }
 
     #[test]
@@ -594,11 +732,20 @@ mod tests {
             Err(TermTableError::BadRow { index: 4, .. })
         ));
         let unknown = base.replace("years = 6", "years = 6\nyaers = 7");
-        assert!(matches!(TermTable::from_toml(&unknown), Err(TermTableError::Syntax(_))));
+        assert!(matches!(
+            TermTable::from_toml(&unknown),
+            Err(TermTableError::Syntax(_))
+        ));
         let bad_enum = base.replace("\"grave\"]", "\"gravest\"]");
-        assert!(matches!(TermTable::from_toml(&bad_enum), Err(TermTableError::Syntax(_))));
+        assert!(matches!(
+            TermTable::from_toml(&bad_enum),
+            Err(TermTableError::Syntax(_))
+        ));
         let huge = base.replace("years = 6", "years = 4294967295");
-        assert!(matches!(TermTable::from_toml(&huge), Err(TermTableError::BadRow { .. })));
+        assert!(matches!(
+            TermTable::from_toml(&huge),
+            Err(TermTableError::BadRow { .. })
+        ));
         let empty_version = base.replace("version = \"kz-cc2014-art79", "version = \" \"\nx=\"");
         assert!(TermTable::from_toml(&empty_version).is_err());
     }

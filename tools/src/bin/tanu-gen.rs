@@ -1,1 +1,102 @@
-fn main() {}
+//! `tanu-gen`: writes a synthetic world (registry export, labelled certificate queries and their
+//! truth) or a registry export alone, deterministically from a seed. Owns the command line only;
+//! it must never generate anything itself — all of that is `tanu_tools::synth`.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+use tanu_tools::synth::{self, Summary, WorldConfig};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tanu-gen",
+    version,
+    about = "Synthetic special-records worlds for tanu"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write registry.jsonl, queries.jsonl, truth.jsonl and world.json into a directory.
+    World {
+        /// Registry persons (humans; about 1% more rows for duplicate entries).
+        #[arg(long, default_value_t = 10_000)]
+        persons: u64,
+        /// Certificate queries.
+        #[arg(long, default_value_t = 1_000)]
+        queries: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The population is persons × this; non-registry applicants come from it.
+        #[arg(long, default_value_t = 5)]
+        population_factor: u64,
+        #[arg(long)]
+        out_dir: PathBuf,
+    },
+    /// Write only the registry export.
+    Registry {
+        #[arg(long, default_value_t = 10_000)]
+        persons: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if let Some(t) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build_global()
+            .context("setting up the thread pool")?;
+    }
+    let tty = std::io::stderr().is_terminal();
+    let progress = |stage: &str, done: u64, total: u64| {
+        eprint!("\r{stage}: {done}/{total}\x1b[K");
+    };
+    let progress: Option<synth::Progress<'_>> = tty.then_some(&progress);
+    let start = Instant::now();
+    let (what, summary): (String, Summary) = match cli.command {
+        Command::World {
+            persons,
+            queries,
+            seed,
+            population_factor,
+            out_dir,
+        } => {
+            let mut cfg = WorldConfig::new(seed, persons, queries);
+            cfg.population_factor = population_factor;
+            let s = synth::generate_world(&cfg, &out_dir, progress)?;
+            (out_dir.display().to_string(), s)
+        }
+        Command::Registry { persons, seed, out } => {
+            let cfg = WorldConfig::new(seed, persons, 0);
+            let s = synth::generate_registry(&cfg, &out, progress)?;
+            (out.display().to_string(), s)
+        }
+    };
+    if tty {
+        eprint!("\r\x1b[K");
+    }
+    let review = summary.expected.get("review").copied().unwrap_or(0);
+    eprintln!(
+        "tanu-gen: {} registry persons ({} rows), {} queries ({} review) → {} in {:.1}s",
+        summary.registry_persons,
+        summary.registry_rows,
+        summary.queries,
+        review,
+        what,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -88,7 +88,13 @@ fn triangular<R: Rng>(rng: &mut R, lo: f64, mode: f64, hi: f64) -> f64 {
 }
 
 /// A birth date for an age (in years, fractional) on `reference`.
-pub fn birth_for_age<R: Rng>(rng: &mut R, reference: NaiveDate, lo: f64, mode: f64, hi: f64) -> NaiveDate {
+pub fn birth_for_age<R: Rng>(
+    rng: &mut R,
+    reference: NaiveDate,
+    lo: f64,
+    mode: f64,
+    hi: f64,
+) -> NaiveDate {
     let age = triangular(rng, lo, mode, hi);
     let days = (age * 365.2425) as i64 + rng.random_range(0..3);
     let d = reference - Duration::days(days);
@@ -192,8 +198,12 @@ pub fn human(cfg: &WorldConfig, index: u64, profile: Profile) -> Human {
         father,
         birth_date,
         serial,
-        iin: Iin::from_parts(NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"), IinSex::Male, 1)
-            .expect("valid placeholder"),
+        iin: Iin::from_parts(
+            NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"),
+            IinSex::Male,
+            1,
+        )
+        .expect("valid placeholder"),
         citizenship,
     };
     h.rebuild_iin();
@@ -241,8 +251,14 @@ mod tests {
     #[test]
     fn humans_are_pure_functions_of_seed_and_index() {
         let cfg = WorldConfig::new(7, 10, 0);
-        assert_eq!(human(&cfg, 3, Profile::General), human(&cfg, 3, Profile::General));
-        assert_ne!(human(&cfg, 3, Profile::General), human(&cfg, 4, Profile::General));
+        assert_eq!(
+            human(&cfg, 3, Profile::General),
+            human(&cfg, 3, Profile::General)
+        );
+        assert_ne!(
+            human(&cfg, 3, Profile::General),
+            human(&cfg, 4, Profile::General)
+        );
     }
 
     #[test]
@@ -263,7 +279,9 @@ mod tests {
     #[test]
     fn mostly_kazakh_and_names_repeat() {
         let cfg = WorldConfig::new(3, 10, 0);
-        let hs: Vec<Human> = (0..20_000).map(|i| human(&cfg, i, Profile::General)).collect();
+        let hs: Vec<Human> = (0..20_000)
+            .map(|i| human(&cfg, i, Profile::General))
+            .collect();
         let kazakh = hs.iter().filter(|h| h.is_kazakh()).count() as f64 / hs.len() as f64;
         assert!((0.65..0.75).contains(&kazakh), "{kazakh}");
         let mut counts = std::collections::HashMap::new();
@@ -271,6 +289,9 @@ mod tests {
             *counts.entry((&h.surname, &h.given_name)).or_insert(0) += 1;
         }
         let max = counts.values().max().copied().unwrap_or(0);
-        assert!(max >= 10, "the commonest surname + given name repeats only {max} times");
+        assert!(
+            max >= 10,
+            "the commonest surname + given name repeats only {max} times"
+        );
     }
 }

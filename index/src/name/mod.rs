@@ -1,0 +1,167 @@
+//! Person-name normalisation: Kazakh, Russian and Latin spellings of one name → one comparable form
+//! (skeletons, surname stems, patronymic roots, phonetic keys) and the part-level "could be the
+//! same name" relation. It must never panic on any input, never swap or drop fields on its own,
+//! and never decide whether two persons match (that is the scorer's job).
+
+mod keys;
+mod script;
+#[cfg(test)]
+mod tests;
+
+pub use keys::{patronymic_root, phonetic_key, surname_stem};
+pub use script::skeleton;
+
+use keys::{PatronymicKind, canon_root, is_particle, patronymic_split};
+
+/// A full name split into its fields, as raw text (best effort).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SplitName {
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: Option<String>,
+}
+
+/// The normalised form of a person's name as stored in the index and used by the scorer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NormalizedName {
+    /// Skeleton of the surname (compound surname parts joined).
+    pub surname: String,
+    /// `surname_stem(surname)`.
+    pub surname_stem: String,
+    /// Skeleton of the given name (compound given names joined: Әлі-Сұлтан → one word).
+    pub given: String,
+    /// From the patronymic field, in any form (joined, separate "Серік ұлы", Russian).
+    pub patronymic_root: Option<String>,
+}
+
+fn is_word_separator(c: char) -> bool {
+    c.is_whitespace() || c == ',' || c == ';'
+}
+
+/// Words of a name field, with a separate "ұлы / қызы / uly / kyzy ..." joined to the word
+/// before it ("Серік ұлы" → "Серікұлы").
+fn words_joined(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split(is_word_separator).filter(|w| !w.is_empty()) {
+        if let Some(prev) = words.last_mut()
+            && is_particle(&skeleton(w))
+        {
+            prev.push_str(w);
+        } else {
+            words.push(w.to_string());
+        }
+    }
+    words
+}
+
+/// Index of the word that is a patronymic: Turkic forms anywhere, Russian forms not first (a
+/// first word like "Петрович" or "Бабич" is a surname). The last candidate wins.
+fn find_patronymic(skels: &[String]) -> Option<(usize, String)> {
+    if skels.len() < 2 {
+        return None;
+    }
+    skels.iter().enumerate().rev().find_map(|(i, s)| {
+        let (root, kind) = patronymic_split(s)?;
+        (kind == PatronymicKind::Turkic || i > 0).then_some((i, root))
+    })
+}
+
+/// See the module docs; splits "Жұмабаев Ерлан Нұрланұлы", "ZHUMABAYEV YERLAN", "Нұрланұлы Ерлан",
+/// "Ерлан Серік ұлы" into fields. With a recognised patronymic and one other word, that word is
+/// the given name; with no recognised patronymic and three or more words, the rest after the
+/// given name is taken as the patronymic (Russian order).
+pub fn split_full_name(full: &str) -> SplitName {
+    let mut words = words_joined(full);
+    let skels: Vec<String> = words.iter().map(|w| skeleton(w)).collect();
+    let mut out = SplitName::default();
+    if let Some((i, _)) = find_patronymic(&skels) {
+        out.patronymic = Some(words.remove(i));
+        match words.len() {
+            0 => {}
+            1 => out.given_name = words.remove(0),
+            _ => {
+                out.surname = words.remove(0);
+                out.given_name = words.join(" ");
+            }
+        }
+        return out;
+    }
+    let mut it = words.into_iter();
+    out.surname = it.next().unwrap_or_default();
+    out.given_name = it.next().unwrap_or_default();
+    let rest: Vec<String> = it.collect();
+    if !rest.is_empty() {
+        out.patronymic = Some(rest.join(" "));
+    }
+    out
+}
+
+/// Root of whatever the patronymic field holds: a patronymic in any form, or a bare father's name.
+fn patronymic_field_root(field: &str) -> Option<String> {
+    let skel = skeleton(field);
+    if skel.is_empty() || is_particle(&skel) {
+        return None;
+    }
+    patronymic_root(&skel).or_else(|| Some(canon_root(&skel)))
+}
+
+/// Given-name skeleton, and the root of a patronymic typed into the given-name field after the
+/// name ("Ерлан Нурланович", "Ерлан Серік ұлы").
+fn given_and_patronymic(given: &str) -> (String, Option<String>) {
+    if !given.contains(is_word_separator) {
+        return (skeleton(given), None);
+    }
+    let words = words_joined(given);
+    let skels: Vec<String> = words.iter().map(|w| skeleton(w)).collect();
+    match find_patronymic(&skels) {
+        Some((i, root)) if i > 0 => {
+            let mut g = String::new();
+            for (j, s) in skels.iter().enumerate() {
+                if j != i {
+                    g.push_str(s);
+                }
+            }
+            (g, Some(root))
+        }
+        _ => (skels.concat(), None),
+    }
+}
+
+/// Normalise the three fields as entered. Handles: patronymic written separately ("Серік ұлы");
+/// a patronymic found in the given-name field ("Ерлан Нурланович") when the patronymic field is
+/// empty; empty/whitespace fields. Does NOT swap surname/given (the scorer compares parts
+/// regardless of order); never panics.
+pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>) -> NormalizedName {
+    let surname = skeleton(surname);
+    let surname_stem = if surname.is_empty() {
+        String::new()
+    } else {
+        keys::surname_stem(&surname)
+    };
+    let (given, given_root) = given_and_patronymic(given_name);
+    let patronymic_root = patronymic.and_then(patronymic_field_root).or(given_root);
+    NormalizedName {
+        surname,
+        surname_stem,
+        given,
+        patronymic_root,
+    }
+}
+
+/// Whether two single name parts (raw text) could be the same name: equal skeletons, equal
+/// surname stems, equal patronymic roots, or equal phonetic keys.
+pub fn parts_meet(a: &str, b: &str) -> bool {
+    let (sa, sb) = (skeleton(a), skeleton(b));
+    if sa.is_empty() || sb.is_empty() {
+        return false;
+    }
+    if sa == sb || surname_stem(&sa) == surname_stem(&sb) {
+        return true;
+    }
+    match (patronymic_root(&sa), patronymic_root(&sb)) {
+        // Two patronymics: compare the fathers' names, so the shared suffix cannot carry a
+        // phonetic match (Серикович ≠ Сергеевич).
+        (Some(ra), Some(rb)) => ra == rb || phonetic_key(&ra) == phonetic_key(&rb),
+        _ => phonetic_key(&sa) == phonetic_key(&sb),
+    }
+}

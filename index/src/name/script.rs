@@ -1,0 +1,339 @@
+//! Script folding for one name part: any Cyrillic (Kazakh, Russian and neighbours) or Latin spelling
+//! (passport digraphs, official 2021 Kazakh Latin, diacritics) → one lowercase ASCII skeleton.
+//! Owns the transliteration tables and the Latin digraph canonicaliser. It must never panic, never
+//! look at more than one part, and never decide whether two names match.
+
+use unicode_normalization::char::decompose_compatible;
+
+/// See [`crate::name::skeleton`]. Two stages: (A) every letter → lowercase ASCII in a
+/// passport-like transliteration (mixed-script words repaired first); (B) Latin digraphs →
+/// canonical letters. Stage B's output is a fixed point of A+B, so skeleton is idempotent.
+pub fn skeleton(part: &str) -> String {
+    let mut latin = Vec::with_capacity(part.len() + 4);
+    to_ascii_latin(part, &mut latin);
+    let mut out = Vec::with_capacity(latin.len());
+    canonicalize(&latin, &mut out);
+    // Only ASCII bytes are ever pushed; the fallback is unreachable but keeps this panic-free.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage A: letters → lowercase ASCII (passport-style), separators dropped.
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Cyrillic,
+    /// A Latin letter that looks like a Cyrillic one (a, e, o, c, p, x, i, y, k, m, t, h, b, ə).
+    LatinLookAlike,
+    LatinOther,
+    Other,
+}
+
+fn script_of(c: char) -> Script {
+    match c {
+        'a' | 'e' | 'o' | 'c' | 'p' | 'x' | 'i' | 'y' | 'k' | 'm' | 't' | 'h' | 'b' | 'A' | 'E'
+        | 'O' | 'C' | 'P' | 'X' | 'I' | 'Y' | 'K' | 'M' | 'T' | 'H' | 'B' | 'ə' | 'Ə' => {
+            Script::LatinLookAlike
+        }
+        'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
+            Script::LatinOther
+        }
+        '\u{0400}'..='\u{052F}' => Script::Cyrillic,
+        _ => Script::Other,
+    }
+}
+
+/// Latin look-alike typed inside a mostly-Cyrillic word → the Cyrillic letter it imitates.
+fn latin_to_cyrillic(c: char) -> Option<char> {
+    Some(match c {
+        'a' | 'A' => 'а',
+        'e' | 'E' => 'е',
+        'o' | 'O' => 'о',
+        'c' | 'C' => 'с',
+        'p' | 'P' => 'р',
+        'x' | 'X' => 'х',
+        'i' | 'I' => 'і',
+        'y' | 'Y' => 'у',
+        'k' | 'K' => 'к',
+        'm' | 'M' => 'м',
+        't' | 'T' => 'т',
+        'h' => 'һ',
+        'H' => 'н',
+        'b' => 'ь',
+        'B' => 'в',
+        'ə' | 'Ə' => 'ә',
+        _ => return None,
+    })
+}
+
+/// Cyrillic look-alike typed inside a mostly-Latin word → the Latin letter it imitates.
+fn cyrillic_to_latin(c: char) -> Option<u8> {
+    Some(match c {
+        'а' | 'А' => b'a',
+        'е' | 'Е' => b'e',
+        'о' | 'О' => b'o',
+        'с' | 'С' => b'c',
+        'р' | 'Р' => b'p',
+        'х' | 'Х' => b'x',
+        'у' | 'У' | 'ү' | 'Ү' => b'y',
+        'і' | 'І' => b'i',
+        'к' | 'К' => b'k',
+        'м' | 'М' => b'm',
+        'т' | 'Т' => b't',
+        'Н' => b'h',
+        'В' => b'b',
+        'ь' => b'b',
+        'ѕ' | 'Ѕ' => b's',
+        'ј' | 'Ј' => b'j',
+        _ => return None,
+    })
+}
+
+fn to_ascii_latin(s: &str, out: &mut Vec<u8>) {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Skip separators (anything that is not a letter).
+        let start = rest
+            .char_indices()
+            .find(|&(_, c)| c.is_alphabetic())
+            .map_or(rest.len(), |(i, _)| i);
+        rest = &rest[start..];
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !c.is_alphabetic())
+            .map_or(rest.len(), |(i, _)| i);
+        let word = &rest[..end];
+        rest = &rest[end..];
+        if !word.is_empty() {
+            word_to_ascii(word, out);
+        }
+    }
+}
+
+fn word_to_ascii(word: &str, out: &mut Vec<u8>) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        return;
+    }
+    let (mut cyr, mut look, mut other) = (0usize, 0usize, 0usize);
+    for c in word.chars() {
+        match script_of(c) {
+            Script::Cyrillic => cyr += 1,
+            Script::LatinLookAlike => look += 1,
+            Script::LatinOther => other += 1,
+            Script::Other => {}
+        }
+    }
+    let latin = look + other;
+    let fix_latin = cyr > 0 && look > 0 && (other == 0 || cyr > latin);
+    let fix_cyrillic = !fix_latin && cyr > 0 && latin > cyr;
+    for c in word.chars() {
+        if fix_latin && let Some(cy) = latin_to_cyrillic(c) {
+            emit_cyrillic(cy, out);
+            continue;
+        }
+        if fix_cyrillic && let Some(l) = cyrillic_to_latin(c) {
+            out.push(l);
+            continue;
+        }
+        emit_char(c, out);
+    }
+}
+
+fn emit_char(c: char, out: &mut Vec<u8>) {
+    if c.is_ascii() {
+        if c.is_ascii_alphabetic() {
+            out.push(c.to_ascii_lowercase() as u8);
+        }
+    } else if ('\u{0400}'..='\u{052F}').contains(&c) {
+        emit_cyrillic(c, out);
+    } else {
+        emit_other(c, out);
+    }
+}
+
+fn cyrillic_lower(c: char) -> char {
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        'а'..='я' | 'ѐ'..='џ' => c,
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+fn emit_cyrillic(c: char, out: &mut Vec<u8>) {
+    let s: &[u8] = match cyrillic_lower(c) {
+        'а' | 'ә' | 'ӓ' | 'ӕ' => b"a",
+        'б' => b"b",
+        'в' => b"v",
+        'г' | 'ғ' | 'ґ' | 'ѓ' | 'ҕ' => b"g",
+        'д' | 'ђ' => b"d",
+        'е' | 'ё' | 'э' | 'є' | 'ѐ' | 'ӭ' => b"e",
+        'ж' | 'җ' | 'ӝ' | 'џ' | 'ҷ' => b"zh",
+        'з' | 'ҙ' | 'ѕ' | 'ӟ' => b"z",
+        'и' | 'й' | 'і' | 'ї' | 'ы' | 'ӣ' | 'ѝ' | 'ј' | 'ӥ' | 'ӹ' => b"i",
+        'к' | 'қ' | 'ќ' | 'ҡ' | 'ҝ' | 'ҟ' => b"k",
+        'л' | 'љ' => b"l",
+        'м' => b"m",
+        'н' | 'ң' | 'њ' | 'ҥ' | 'ӊ' => b"n",
+        'о' | 'ө' | 'ӧ' | 'ӫ' => b"o",
+        'п' => b"p",
+        'р' => b"r",
+        'с' | 'ҫ' => b"s",
+        'т' => b"t",
+        'у' | 'ұ' | 'ү' | 'ў' | 'ӯ' | 'ӱ' | 'ӳ' => b"u",
+        'ф' => b"f",
+        'х' | 'һ' | 'ҳ' => b"kh",
+        'ц' => b"ts",
+        'ч' | 'ћ' | 'ҹ' | 'ӵ' => b"ch",
+        'ш' => b"sh",
+        'щ' => b"shch",
+        'ю' => b"iu",
+        'я' => b"ia",
+        // ъ, ь, and anything else that has no letter value.
+        _ => b"",
+    };
+    out.extend_from_slice(s);
+}
+
+fn emit_other(c: char, out: &mut Vec<u8>) {
+    let lc = c.to_lowercase().next().unwrap_or(c);
+    let s: &[u8] = match lc {
+        'ş' | 'ș' | 'š' => b"sh",
+        'ç' | 'č' => b"ch",
+        'ž' => b"zh",
+        'ğ' | 'ǵ' => b"g",
+        'ı' => b"i",
+        'ñ' | 'ń' | 'ŋ' => b"n",
+        'ə' => b"a",
+        'ß' => b"ss",
+        'æ' => b"ae",
+        'œ' => b"oe",
+        'ø' => b"o",
+        'đ' | 'ð' => b"d",
+        'ł' => b"l",
+        'þ' => b"th",
+        'ħ' => b"h",
+        _ => {
+            // Accented Latin, full-width forms, ligatures: keep the ASCII base letters.
+            decompose_compatible(lc, |d| {
+                if d.is_ascii_alphabetic() {
+                    out.push(d.to_ascii_lowercase() as u8);
+                } else if ('\u{0400}'..='\u{04FF}').contains(&d) {
+                    emit_cyrillic(d, out);
+                }
+            });
+            return;
+        }
+    };
+    out.extend_from_slice(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage B: lowercase ASCII → canonical skeleton.
+//
+// Canonical letters: a b d e f g i j k l m n o p r s t u v x z, plus the pairs "sh" (Ш, Щ, Ş) and
+// "ch" (Ч, Ç). Never produced: c or h outside those pairs, q, w, y, "ii", "dj", "ng", vowel+"ie".
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+fn push(out: &mut Vec<u8>, c: u8) {
+    match c {
+        // й, ы, и, і all fold to i: "ии", "ий", "ия" → one i.
+        b'i' if out.last() == Some(&b'i') => {}
+        // -aiev / -aev, Sergeiev / Sergeev: i between a vowel and e is the glide of е.
+        b'e' if out.last() == Some(&b'i')
+            && out.len() >= 2
+            && is_vowel(out[out.len() - 2]) =>
+        {
+            if let Some(l) = out.last_mut() {
+                *l = b'e';
+            }
+        }
+        // Дж / DJ / DZH → Ж.
+        b'j' => {
+            while out.last() == Some(&b'd') {
+                out.pop();
+            }
+            out.push(b'j');
+        }
+        _ => out.push(c),
+    }
+}
+
+fn canonicalize(b: &[u8], out: &mut Vec<u8>) {
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let n1 = at(i + 1);
+        i += 1;
+        match (c, n1) {
+            (b'z', b'h') => {
+                push(out, b'j');
+                i += 1;
+            }
+            (b'k', b'h') => {
+                push(out, b'x');
+                i += 1;
+            }
+            (b'g' | b't', b'h') => {
+                push(out, c);
+                i += 1;
+            }
+            (b'p', b'h') => {
+                push(out, b'f');
+                i += 1;
+            }
+            (b's', b'h') => {
+                out.extend_from_slice(b"sh");
+                i += 1;
+                while at(i) == b'c' && at(i + 1) == b'h' {
+                    i += 2; // shch → Щ → sh
+                }
+            }
+            (b'c', b'h') => {
+                out.extend_from_slice(b"ch");
+                i += 1;
+            }
+            (b'c', b'k') => {
+                push(out, b'k');
+                i += 1;
+            }
+            (b'c' | b'q', _) => push(out, b'k'),
+            (b'h', _) => push(out, b'x'),
+            (b'w', _) => push(out, b'v'),
+            // Ң written NG (and ңғ as NGG / NGH) → n, like the Russian fold ң → н.
+            (b'n', b'g') => {
+                push(out, b'n');
+                while matches!(at(i), b'g' | b'h') {
+                    i += 1;
+                }
+            }
+            (b'y', b'a' | b'u') => {
+                push(out, b'i');
+                push(out, n1);
+                i += 1;
+            }
+            (b'y', b'e') => {
+                push(out, b'e');
+                i += 1;
+            }
+            (b'y', b'o') => {
+                // Fyodor, Pyotr: ё after a consonant → e; initial Yo- → io.
+                let after_consonant = out.last().is_some_and(|&l| !is_vowel(l));
+                if after_consonant {
+                    push(out, b'e');
+                } else {
+                    push(out, b'i');
+                    push(out, b'o');
+                }
+                i += 1;
+            }
+            (b'y', _) => push(out, b'i'),
+            _ => push(out, c),
+        }
+    }
+}

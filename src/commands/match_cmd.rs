@@ -1,0 +1,112 @@
+//! `tanu match`: decide a file of queries (JSON Lines) in parallel and write one decision per
+//! line, in input order. A bad line gets an error line with its request id or line number; it
+//! must never stop the batch.
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+use tanu::matching::decision::DecisionError;
+use tanu::matching::engine::Engine;
+use tanu::matching::query::Query;
+use tanu_index::builder::BuildProgress;
+
+use super::progress::TerminalProgress;
+
+/// Today in Kazakhstan (UTC+5), the default `as_of`.
+pub fn today_in_kazakhstan() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive()
+}
+
+fn request_id_of(line: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(line).ok()?;
+    v.get("request_id")?.as_str().map(str::to_string)
+}
+
+pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
+    if threads == Some(0) {
+        bail!("--threads must be at least 1");
+    }
+    let started = Instant::now();
+    let engine =
+        Engine::open(index).with_context(|| format!("opening the index {}", index.display()))?;
+    eprintln!(
+        "index {} open: {} persons in {:.2} s; model {}",
+        index.display(),
+        engine.index().len(),
+        started.elapsed().as_secs_f64(),
+        engine.model_version()
+    );
+    let input = std::fs::read(queries).with_context(|| format!("reading {}", queries.display()))?;
+    let lines: Vec<(u64, &[u8])> = input
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut writer = BufWriter::new(file);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let today = today_in_kazakhstan();
+    let progress = TerminalProgress::new();
+    progress.stage("match", lines.len() as u64);
+    let decide_started = Instant::now();
+    let (mut reviews, mut errors) = (0u64, 0u64);
+    for block in lines.chunks(65_536) {
+        let outputs: Vec<(String, u8)> = pool.install(|| {
+            block
+                .par_chunks(256)
+                .flat_map_iter(|chunk| {
+                    let out: Vec<(String, u8)> = chunk
+                        .iter()
+                        .map(|(n, line)| match Query::from_json_line(line, today) {
+                            Ok(q) => {
+                                let d = engine.decide(&q);
+                                let review = u8::from(
+                                    d.decision == tanu::matching::decision::Verdict::Review,
+                                );
+                                (serde_json::to_string(&d).unwrap_or_default(), review)
+                            }
+                            Err(e) => {
+                                let err = DecisionError {
+                                    request_id: request_id_of(line),
+                                    line: *n,
+                                    error: e.reason,
+                                    field: e.field,
+                                };
+                                (serde_json::to_string(&err).unwrap_or_default(), 2)
+                            }
+                        })
+                        .collect();
+                    progress.advance(chunk.len() as u64);
+                    out
+                })
+                .collect()
+        });
+        for (json, kind) in outputs {
+            match kind {
+                1 => reviews += 1,
+                2 => errors += 1,
+                _ => {}
+            }
+            writer.write_all(json.as_bytes())?;
+            writer.write_all(b"\n")?;
+        }
+    }
+    writer.flush()?;
+    writer.get_ref().sync_all()?;
+    progress.finish();
+    let secs = decide_started.elapsed().as_secs_f64();
+    let n = lines.len() as u64;
+    eprintln!(
+        "{n} queries: {} clear, {reviews} review, {errors} errors in {secs:.2} s ({:.0} decisions/s on {} threads)",
+        n - reviews - errors,
+        n as f64 / secs.max(1e-9),
+        pool.current_num_threads()
+    );
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! Candidate generation: every registry person who could be the applicant, found through the
+//! index's blocking paths (exact IIN, IIN one edit away, birth date and its day↔month swap, name
+//! keys with and without the birth year, fuzzy name terms), de-duplicated, each path capped so a
+//! very common name cannot blow up a query. It must never score or decide.
+
+use crate::matching::query::QueryKind;
+use crate::matching::scoring::QueryFeatures;
+use tanu_index::date::PartialDate;
+use tanu_index::format::ArchivedKeyEntry;
+use tanu_index::keys::name_keys;
+use tanu_index::name::NormalizedName;
+use tanu_index::reader::RegistryIndex;
+
+/// Bits of `found_by`: which paths found a candidate.
+pub mod found_by {
+    pub const IIN: u8 = 1;
+    pub const IIN_NEAR: u8 = 2;
+    pub const BIRTH_DATE: u8 = 4;
+    pub const NAME_KEY: u8 = 8;
+    pub const FUZZY: u8 = 16;
+
+    /// The names of the bits set.
+    pub fn names(bits: u8) -> Vec<&'static str> {
+        [
+            (IIN, "iin"),
+            (IIN_NEAR, "iin_near_miss"),
+            (BIRTH_DATE, "birth_date"),
+            (NAME_KEY, "name_key"),
+            (FUZZY, "fuzzy_name"),
+        ]
+        .iter()
+        .filter(|(b, _)| bits & b != 0)
+        .map(|(_, n)| *n)
+        .collect()
+    }
+}
+
+/// The paths, for cap metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    Iin = 0,
+    IinNear = 1,
+    BirthDate = 2,
+    NameKey = 3,
+    NameYearKey = 4,
+    Fuzzy = 5,
+}
+
+impl Path {
+    pub const ALL: [Path; 6] = [
+        Path::Iin,
+        Path::IinNear,
+        Path::BirthDate,
+        Path::NameKey,
+        Path::NameYearKey,
+        Path::Fuzzy,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Path::Iin => "iin",
+            Path::IinNear => "iin_near_miss",
+            Path::BirthDate => "birth_date",
+            Path::NameKey => "name_key",
+            Path::NameYearKey => "name_year_key",
+            Path::Fuzzy => "fuzzy_name",
+        }
+    }
+}
+
+/// Most persons one path may contribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub per_iin: usize,
+    pub birth_date: usize,
+    pub name_key: usize,
+    pub name_year_key: usize,
+    pub fuzzy: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            per_iin: 64,
+            birth_date: 4096,
+            name_key: 2048,
+            name_year_key: 2048,
+            fuzzy: 256,
+        }
+    }
+}
+
+/// The candidates of one query: person index and the paths that found it.
+#[derive(Debug, Default, Clone)]
+pub struct CandidateSet {
+    pub entries: Vec<(u32, u8)>,
+    /// Bit i set when path i's cap cut its block short.
+    pub capped: u8,
+}
+
+impl CandidateSet {
+    fn add_block(&mut self, block: &[ArchivedKeyEntry], cap: usize, bit: u8, path: Path) {
+        if block.len() > cap {
+            self.capped |= 1 << path as u8;
+        }
+        self.entries
+            .extend(block.iter().take(cap).map(|e| (e.person.to_native(), bit)));
+    }
+
+    /// Sort by person and merge the paths of duplicates.
+    fn dedup(&mut self) {
+        self.entries.sort_unstable_by_key(|e| e.0);
+        let mut out = 0usize;
+        for i in 0..self.entries.len() {
+            if out > 0 && self.entries[out - 1].0 == self.entries[i].0 {
+                self.entries[out - 1].1 |= self.entries[i].1;
+            } else {
+                self.entries[out] = self.entries[i];
+                out += 1;
+            }
+        }
+        self.entries.truncate(out);
+    }
+
+    /// Whether a path's cap bit.
+    pub fn was_capped(&self, path: Path) -> bool {
+        self.capped & (1 << path as u8) != 0
+    }
+}
+
+/// The twelve digits as a number.
+fn number(d: &[u8; 12]) -> u64 {
+    d.iter().fold(0u64, |acc, &x| acc * 10 + u64::from(x))
+}
+
+/// Collect the candidates of a query into `out` (cleared first). Persons without any record of
+/// the query's kind are dropped here.
+pub fn collect(
+    index: &RegistryIndex,
+    kind: QueryKind,
+    name: &NormalizedName,
+    q: &QueryFeatures,
+    caps: &Caps,
+    out: &mut CandidateSet,
+) {
+    out.entries.clear();
+    out.capped = 0;
+    // IIN: exact digits, then every one-edit variant (valid or not: the registry's copy may be
+    // the mistyped one).
+    if let Some(side) = &q.iin {
+        let d = side.digits;
+        out.add_block(
+            index.by_iin_digits(number(&d)),
+            caps.per_iin,
+            found_by::IIN,
+            Path::Iin,
+        );
+        for i in 0..12 {
+            for v in 0..10u8 {
+                if v == d[i] {
+                    continue;
+                }
+                let mut x = d;
+                x[i] = v;
+                out.add_block(
+                    index.by_iin_digits(number(&x)),
+                    caps.per_iin,
+                    found_by::IIN_NEAR,
+                    Path::IinNear,
+                );
+            }
+            if i < 11 && d[i] != d[i + 1] {
+                let mut x = d;
+                x.swap(i, i + 1);
+                out.add_block(
+                    index.by_iin_digits(number(&x)),
+                    caps.per_iin,
+                    found_by::IIN_NEAR,
+                    Path::IinNear,
+                );
+            }
+        }
+    }
+    // Birth date: the date, its day↔month swap, and the IIN's date when it differs.
+    let mut dates: Vec<PartialDate> = Vec::with_capacity(4);
+    for d in [q.birth, q.birth_alt].into_iter().flatten() {
+        if d.full().is_some() {
+            dates.push(d);
+            let swapped = PartialDate {
+                year: d.year,
+                month: d.day,
+                day: d.month,
+            };
+            if swapped != d && swapped.full().is_some() {
+                dates.push(swapped);
+            }
+        }
+    }
+    for d in &dates {
+        out.add_block(
+            index.by_birth_key(d.to_key()),
+            caps.birth_date,
+            found_by::BIRTH_DATE,
+            Path::BirthDate,
+        );
+    }
+    // Name keys, plain and narrowed by each birth year we know.
+    let mut keys = Vec::with_capacity(8);
+    name_keys(name, None, &mut keys);
+    for k in &keys {
+        out.add_block(
+            index.by_name_key(*k),
+            caps.name_key,
+            found_by::NAME_KEY,
+            Path::NameKey,
+        );
+    }
+    let mut years: Vec<u16> = [q.birth, q.birth_alt]
+        .into_iter()
+        .flatten()
+        .map(|d| d.year)
+        .collect();
+    years.dedup();
+    for y in years {
+        let mut year_keys = Vec::with_capacity(8);
+        name_keys(name, Some(y), &mut year_keys);
+        for k in year_keys.iter().filter(|k| !keys.contains(k)) {
+            out.add_block(
+                index.by_name_key(*k),
+                caps.name_year_key,
+                found_by::NAME_KEY,
+                Path::NameYearKey,
+            );
+        }
+    }
+    // Fuzzy name terms for the typos the keys miss.
+    {
+        let terms: Vec<&str> = [q.surname.as_str(), q.given.as_str()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
+        if terms.len() == 2
+            && let Ok(hits) = index
+                .names()
+                .search(&terms, q.birth.map(|b| b.year), caps.fuzzy)
+        {
+            if hits.capped {
+                out.capped |= 1 << Path::Fuzzy as u8;
+            }
+            out.entries
+                .extend(hits.persons.into_iter().map(|p| (p, found_by::FUZZY)));
+        }
+    }
+    out.dedup();
+    let persons = &index.archive().persons;
+    out.entries.retain(|(i, _)| match persons.get(*i as usize) {
+        Some(p) => match kind {
+            QueryKind::CriminalRecord => !p.convictions.is_empty(),
+            QueryKind::AdministrativeOffences => !p.admin_offences.is_empty(),
+        },
+        None => false,
+    });
+}

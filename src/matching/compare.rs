@@ -1,0 +1,376 @@
+//! Field comparators: turn a query value and a registry value into a comparison level (see
+//! `model::level`). Pure, allocation-free functions on borrowed data, called in the scoring hot
+//! loop; they must never weigh levels or look anything up.
+
+use crate::matching::model::level;
+use chrono::{Datelike, NaiveDate};
+use tanu_index::date::PartialDate;
+
+/// Longest skeleton compared on the stack; longer ones fall back to `strsim`.
+const MAX_STACK: usize = 64;
+
+/// Jaro-Winkler similarity of two ASCII skeletons, without allocating for names up to 64 bytes.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.len() > MAX_STACK || b.len() > MAX_STACK {
+        return strsim::jaro_winkler(
+            std::str::from_utf8(a).unwrap_or(""),
+            std::str::from_utf8(b).unwrap_or(""),
+        );
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut a_match = [false; MAX_STACK];
+    let mut b_match = [false; MAX_STACK];
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_match[j] && b[j] == ca {
+                a_match[i] = true;
+                b_match[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut k = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if !a_match[i] {
+            continue;
+        }
+        while !b_match[k] {
+            k += 1;
+        }
+        if ca != b[k] {
+            transpositions += 1;
+        }
+        k += 1;
+    }
+    let m = matches as f64;
+    let jaro =
+        (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64 / 2.0) / m) / 3.0;
+    if jaro <= 0.7 {
+        return jaro;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    jaro + 0.1 * prefix * (1.0 - jaro)
+}
+
+/// Whether two strings are at most one edit apart (substitution, insertion, deletion, or
+/// adjacent transposition).
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        // substitution or transposition at p
+        if short[p + 1..] == long[p + 1..] {
+            return true;
+        }
+        p + 1 < short.len()
+            && short[p] == long[p + 1]
+            && short[p + 1] == long[p]
+            && short[p + 2..] == long[p + 2..]
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
+/// Threshold above which two name skeletons are "close".
+pub const CLOSE_JW: f64 = 0.90;
+
+/// Whether two skeletons are close: one edit apart (when long enough) or Jaro-Winkler ≥ 0.90.
+pub fn close(a: &str, b: &str) -> bool {
+    (a.len().min(b.len()) >= 4 && within_one_edit(a, b)) || jaro_winkler(a, b) >= CLOSE_JW
+}
+
+/// Compare surnames: skeletons, stems, phonetic keys, similarity.
+#[inline]
+pub fn surname_level(
+    q_skel: &str,
+    q_stem: &str,
+    q_phon: &str,
+    c_skel: &str,
+    c_stem: &str,
+    c_phon: &str,
+) -> u8 {
+    if q_skel.is_empty() || c_skel.is_empty() {
+        level::surname::MISSING
+    } else if q_skel == c_skel {
+        level::surname::EXACT
+    } else if q_stem == c_stem {
+        level::surname::STEM
+    } else if !q_phon.is_empty() && q_phon == c_phon {
+        level::surname::PHONETIC
+    } else if close(q_stem, c_stem) || close(q_skel, c_skel) {
+        level::surname::CLOSE
+    } else {
+        level::surname::DIFFERENT
+    }
+}
+
+/// Compare given names or patronymic roots.
+#[inline]
+pub fn part_level(q_skel: &str, q_phon: &str, c_skel: &str, c_phon: &str) -> u8 {
+    if q_skel.is_empty() || c_skel.is_empty() {
+        level::part::MISSING
+    } else if q_skel == c_skel {
+        level::part::EXACT
+    } else if !q_phon.is_empty() && q_phon == c_phon {
+        level::part::PHONETIC
+    } else if close(q_skel, c_skel) {
+        level::part::CLOSE
+    } else {
+        level::part::DIFFERENT
+    }
+}
+
+fn digits8(d: NaiveDate) -> [u8; 8] {
+    let y = d.year().clamp(0, 9999) as u32;
+    let (m, dd) = (d.month(), d.day());
+    [
+        (y / 1000) as u8,
+        (y / 100 % 10) as u8,
+        (y / 10 % 10) as u8,
+        (y % 10) as u8,
+        (m / 10) as u8,
+        (m % 10) as u8,
+        (dd / 10) as u8,
+        (dd % 10) as u8,
+    ]
+}
+
+/// Whether two full dates differ by a typo: one digit, or two adjacent digits swapped.
+fn date_typo(a: NaiveDate, b: NaiveDate) -> bool {
+    let (x, y) = (digits8(a), digits8(b));
+    let diff: [usize; 8] = std::array::from_fn(|i| usize::from(x[i] != y[i]));
+    let n: usize = diff.iter().sum();
+    if n == 1 {
+        return true;
+    }
+    if n == 2 {
+        if let Some(i) = (0..7).find(|&i| diff[i] == 1 && diff[i + 1] == 1) {
+            return x[i] == y[i + 1] && x[i + 1] == y[i];
+        }
+    }
+    false
+}
+
+/// Compare birth dates, full or partial.
+pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
+    let (Some(q), Some(c)) = (q, c) else {
+        return level::birth::MISSING;
+    };
+    if let (Some(qf), Some(cf)) = (q.full(), c.full()) {
+        if qf == cf {
+            return level::birth::EXACT;
+        }
+        if q.year == c.year && q.month == c.day && q.day == c.month {
+            return level::birth::SWAP;
+        }
+        if (qf - cf).num_days().abs() == 1 || date_typo(qf, cf) {
+            return level::birth::CLOSE;
+        }
+        return level::birth::DIFFERENT;
+    }
+    if q.year != c.year {
+        return level::birth::DIFFERENT;
+    }
+    match (q.month, c.month) {
+        (Some(a), Some(b)) if a == b => level::birth::SAME_YEAR_MONTH,
+        (Some(a), Some(b)) if q.day.is_some() && c.day.is_none() && Some(b) == q.day && a <= 12 => {
+            level::birth::SAME_YEAR
+        }
+        (Some(_), Some(_)) => level::birth::DIFFERENT,
+        _ => level::birth::SAME_YEAR,
+    }
+}
+
+/// The IIN digits of one side, as far as they are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IinSide {
+    pub digits: [u8; 12],
+    /// Passes every check.
+    pub valid: bool,
+    /// Valid and consistent with the person's own stated birth date and sex (registry side), or
+    /// simply valid (query side).
+    pub trusted: bool,
+}
+
+/// Split a 12-digit number into digits.
+pub fn digits_of(n: u64) -> [u8; 12] {
+    let mut d = [0u8; 12];
+    let mut x = n;
+    for slot in d.iter_mut().rev() {
+        *slot = (x % 10) as u8;
+        x /= 10;
+    }
+    d
+}
+
+/// Compare IINs.
+pub fn iin_level(q: Option<&IinSide>, c: Option<&IinSide>) -> u8 {
+    let (Some(q), Some(c)) = (q, c) else {
+        return level::iin::MISSING;
+    };
+    if q.digits == c.digits {
+        return level::iin::EXACT;
+    }
+    let mut diff = [0usize; 2];
+    let mut n = 0;
+    for i in 0..12 {
+        if q.digits[i] != c.digits[i] {
+            if n < 2 {
+                diff[n] = i;
+            }
+            n += 1;
+        }
+    }
+    let one_edit = n == 1
+        || (n == 2
+            && diff[1] == diff[0] + 1
+            && q.digits[diff[0]] == c.digits[diff[1]]
+            && q.digits[diff[1]] == c.digits[diff[0]]);
+    if one_edit {
+        level::iin::ONE_EDIT
+    } else if q.trusted && c.trusted {
+        level::iin::DIFFERENT
+    } else {
+        level::iin::DIFFERENT_UNVERIFIED
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pd(s: &str) -> Option<PartialDate> {
+        Some(PartialDate::parse(s).unwrap())
+    }
+
+    #[test]
+    fn jaro_winkler_agrees_with_strsim() {
+        for (a, b) in [
+            ("martha", "marhta"),
+            ("jumabaev", "jumabaeva"),
+            ("erlan", "erlen"),
+            ("a", "b"),
+            ("asel", "asylbek"),
+        ] {
+            assert!(
+                (jaro_winkler(a, b) - strsim::jaro_winkler(a, b)).abs() < 1e-9,
+                "{a} {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("erlan", "erlen"));
+        assert!(within_one_edit("erlan", "elran"));
+        assert!(within_one_edit("erlan", "erlann"));
+        assert!(within_one_edit("erlan", "rlan"));
+        assert!(!within_one_edit("erlan", "arlen"));
+        assert!(!within_one_edit("asel", "asylbek"));
+    }
+
+    #[test]
+    fn birth_levels() {
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1987-04-12")),
+            level::birth::EXACT
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1987-12-04")),
+            level::birth::SWAP
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1987-04-13")),
+            level::birth::CLOSE
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1978-04-12")),
+            level::birth::CLOSE
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1987-04")),
+            level::birth::SAME_YEAR_MONTH
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1987")),
+            level::birth::SAME_YEAR
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1988")),
+            level::birth::DIFFERENT
+        );
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1991-09-30")),
+            level::birth::DIFFERENT
+        );
+        assert_eq!(birth_level(None, pd("1991-09-30")), level::birth::MISSING);
+    }
+
+    #[test]
+    fn iin_levels() {
+        let side = |s: &str, trusted: bool| IinSide {
+            digits: digits_of(s.parse().unwrap()),
+            valid: trusted,
+            trusted,
+        };
+        let a = side("870412300129", true);
+        assert_eq!(iin_level(Some(&a), Some(&a)), level::iin::EXACT);
+        assert_eq!(
+            iin_level(Some(&a), Some(&side("870412300139", false))),
+            level::iin::ONE_EDIT
+        );
+        assert_eq!(
+            iin_level(Some(&a), Some(&side("870412301029", false))),
+            level::iin::ONE_EDIT
+        );
+        assert_eq!(
+            iin_level(Some(&a), Some(&side("870412355555", true))),
+            level::iin::DIFFERENT
+        );
+        assert_eq!(
+            iin_level(Some(&a), Some(&side("870412355555", false))),
+            level::iin::DIFFERENT_UNVERIFIED
+        );
+        assert_eq!(iin_level(Some(&a), None), level::iin::MISSING);
+    }
+
+    proptest! {
+        #[test]
+        fn jaro_winkler_matches_strsim_everywhere(a in "[a-z]{0,20}", b in "[a-z]{0,20}") {
+            prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn one_edit_is_symmetric(a in "[a-c]{0,6}", b in "[a-c]{0,6}") {
+            prop_assert_eq!(within_one_edit(&a, &b), within_one_edit(&b, &a));
+            if within_one_edit(&a, &b) {
+                prop_assert!(strsim::osa_distance(&a, &b) <= 1);
+            } else {
+                prop_assert!(strsim::osa_distance(&a, &b) > 1);
+            }
+        }
+    }
+}

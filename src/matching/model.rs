@@ -1,0 +1,294 @@
+//! The versioned Fellegi-Sunter model: comparison levels per field, their m and u
+//! probabilities, the band thresholds and the term-frequency bounds, loaded from TOML (the
+//! shipped `model.toml` by default). Owns weights only; it must never compare values.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The model shipped with the binary.
+pub const SHIPPED_MODEL: &str = include_str!("model.toml");
+
+/// A field of the comparison vector, in explanation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Iin,
+    Surname,
+    GivenName,
+    Patronymic,
+    BirthDate,
+    Sex,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [
+        Field::Iin,
+        Field::Surname,
+        Field::GivenName,
+        Field::Patronymic,
+        Field::BirthDate,
+        Field::Sex,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Iin => "iin",
+            Field::Surname => "surname",
+            Field::GivenName => "given_name",
+            Field::Patronymic => "patronymic",
+            Field::BirthDate => "birth_date",
+            Field::Sex => "sex",
+        }
+    }
+
+    /// The level names this field must define, index = level code.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Field::Iin => &[
+                "exact",
+                "one_edit",
+                "different",
+                "different_unverified",
+                "missing",
+            ],
+            Field::Surname => &["exact", "stem", "phonetic", "close", "different", "missing"],
+            Field::GivenName | Field::Patronymic => {
+                &["exact", "phonetic", "close", "different", "missing"]
+            }
+            Field::BirthDate => &[
+                "exact",
+                "day_month_swap",
+                "close",
+                "same_year_month",
+                "same_year",
+                "different",
+                "missing",
+            ],
+            Field::Sex => &["same", "different", "missing"],
+        }
+    }
+}
+
+/// Level codes, shared by the comparators and the model.
+pub mod level {
+    pub mod iin {
+        pub const EXACT: u8 = 0;
+        pub const ONE_EDIT: u8 = 1;
+        pub const DIFFERENT: u8 = 2;
+        pub const DIFFERENT_UNVERIFIED: u8 = 3;
+        pub const MISSING: u8 = 4;
+    }
+    pub mod surname {
+        pub const EXACT: u8 = 0;
+        pub const STEM: u8 = 1;
+        pub const PHONETIC: u8 = 2;
+        pub const CLOSE: u8 = 3;
+        pub const DIFFERENT: u8 = 4;
+        pub const MISSING: u8 = 5;
+    }
+    /// Given name and patronymic.
+    pub mod part {
+        pub const EXACT: u8 = 0;
+        pub const PHONETIC: u8 = 1;
+        pub const CLOSE: u8 = 2;
+        pub const DIFFERENT: u8 = 3;
+        pub const MISSING: u8 = 4;
+    }
+    pub mod birth {
+        pub const EXACT: u8 = 0;
+        pub const SWAP: u8 = 1;
+        pub const CLOSE: u8 = 2;
+        pub const SAME_YEAR_MONTH: u8 = 3;
+        pub const SAME_YEAR: u8 = 4;
+        pub const DIFFERENT: u8 = 5;
+        pub const MISSING: u8 = 6;
+    }
+    pub mod sex {
+        pub const SAME: u8 = 0;
+        pub const DIFFERENT: u8 = 1;
+        pub const MISSING: u8 = 2;
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MuFile {
+    m: f64,
+    u: f64,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThresholdsFile {
+    possible: f64,
+    certain: f64,
+}
+
+#[derive(Debug, Deserialize)]
+struct TermFrequencyFile {
+    min: f64,
+    max: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    version: String,
+    prior: f64,
+    thresholds: ThresholdsFile,
+    term_frequency: TermFrequencyFile,
+    fields: BTreeMap<String, BTreeMap<String, MuFile>>,
+}
+
+/// A loaded model: weights in bits per field and level.
+#[derive(Debug, Clone)]
+pub struct MatchModel {
+    pub version: String,
+    pub prior: f64,
+    pub possible: f64,
+    pub certain: f64,
+    pub tf_min: f64,
+    pub tf_max: f64,
+    /// weights[field][level] = log2(m/u).
+    weights: [[f64; 8]; 6],
+    /// u probabilities, for term-frequency adjustments.
+    u: [[f64; 8]; 6],
+}
+
+impl MatchModel {
+    /// The shipped model.
+    pub fn shipped() -> MatchModel {
+        MatchModel::from_toml(SHIPPED_MODEL).expect("the shipped model is valid (tested)")
+    }
+
+    /// Parse and check a model file.
+    pub fn from_toml(text: &str) -> Result<MatchModel, String> {
+        let file: ModelFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut weights = [[0.0; 8]; 6];
+        let mut u = [[0.0; 8]; 6];
+        for (fi, field) in Field::ALL.iter().enumerate() {
+            let levels = file
+                .fields
+                .get(field.name())
+                .ok_or_else(|| format!("fields.{} is missing", field.name()))?;
+            for (li, level) in field.levels().iter().enumerate() {
+                let mu = levels
+                    .get(*level)
+                    .ok_or_else(|| format!("fields.{}.{level} is missing", field.name()))?;
+                for (what, p) in [("m", mu.m), ("u", mu.u)] {
+                    if !(p > 0.0 && p <= 1.0) {
+                        return Err(format!(
+                            "fields.{}.{level}.{what} must be in (0, 1], got {p}",
+                            field.name()
+                        ));
+                    }
+                }
+                weights[fi][li] = (mu.m / mu.u).log2();
+                u[fi][li] = mu.u;
+            }
+            if let Some(extra) = levels
+                .keys()
+                .find(|k| !field.levels().contains(&k.as_str()))
+            {
+                return Err(format!(
+                    "fields.{}.{extra} is not a level of this field",
+                    field.name()
+                ));
+            }
+        }
+        if let Some(extra) = file
+            .fields
+            .keys()
+            .find(|k| !Field::ALL.iter().any(|f| f.name() == k.as_str()))
+        {
+            return Err(format!("fields.{extra} is not a field"));
+        }
+        if file.thresholds.possible > file.thresholds.certain {
+            return Err("thresholds.possible must not exceed thresholds.certain".into());
+        }
+        if file.term_frequency.min > file.term_frequency.max {
+            return Err("term_frequency.min must not exceed term_frequency.max".into());
+        }
+        Ok(MatchModel {
+            version: file.version,
+            prior: file.prior,
+            possible: file.thresholds.possible,
+            certain: file.thresholds.certain,
+            tf_min: file.term_frequency.min,
+            tf_max: file.term_frequency.max,
+            weights,
+            u,
+        })
+    }
+
+    /// Weight in bits of a level of a field.
+    #[inline]
+    pub fn weight(&self, field: Field, level: u8) -> f64 {
+        self.weights[field as usize][level as usize]
+    }
+
+    /// u probability of a level of a field.
+    #[inline]
+    pub fn u(&self, field: Field, level: u8) -> f64 {
+        self.u[field as usize][level as usize]
+    }
+
+    /// Term-frequency adjustment for an exact agreement on a value held by `count` of
+    /// `population` persons.
+    pub fn tf_adjustment(&self, field: Field, exact_level: u8, count: u32, population: u64) -> f64 {
+        if count == 0 || population == 0 {
+            return 0.0;
+        }
+        let freq = f64::from(count) / population as f64;
+        (self.u(field, exact_level) / freq)
+            .log2()
+            .clamp(self.tf_min, self.tf_max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_model_loads_and_orders_levels() {
+        let m = MatchModel::shipped();
+        assert!(m.weight(Field::Iin, level::iin::EXACT) > 15.0);
+        assert!(m.weight(Field::Iin, level::iin::DIFFERENT) < -8.0);
+        assert!(
+            m.weight(Field::Surname, level::surname::EXACT)
+                > m.weight(Field::Surname, level::surname::CLOSE)
+        );
+        assert!(
+            m.weight(Field::BirthDate, level::birth::EXACT)
+                > m.weight(Field::BirthDate, level::birth::SAME_YEAR)
+        );
+        assert_eq!(m.weight(Field::Sex, level::sex::MISSING), 0.0);
+    }
+
+    #[test]
+    fn bad_models_are_rejected_with_the_place() {
+        let broken = SHIPPED_MODEL.replace(
+            "exact = { m = 0.93, u = 0.0000001 }",
+            "exact = { m = 0.93, u = 0 }",
+        );
+        assert!(
+            MatchModel::from_toml(&broken)
+                .unwrap_err()
+                .contains("fields.iin.exact.u")
+        );
+        let missing = SHIPPED_MODEL.replace("same = { m = 0.99, u = 0.5 }", "");
+        assert!(
+            MatchModel::from_toml(&missing)
+                .unwrap_err()
+                .contains("fields.sex.same")
+        );
+        assert!(MatchModel::from_toml("version = 1").is_err());
+    }
+
+    #[test]
+    fn tf_adjustment_is_negative_for_common_values_and_bounded() {
+        let m = MatchModel::shipped();
+        let common = m.tf_adjustment(Field::Surname, level::surname::EXACT, 30_000, 1_000_000);
+        let rare = m.tf_adjustment(Field::Surname, level::surname::EXACT, 1, 1_000_000);
+        assert!(common < 0.0 && rare > 0.0);
+        assert!(rare <= m.tf_max && common >= m.tf_min);
+    }
+}

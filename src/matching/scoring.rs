@@ -1,0 +1,491 @@
+//! Scoring: the query's features (computed once per query) against one registry person, field
+//! by field, into comparison levels and Fellegi-Sunter weights, aligning name parts regardless
+//! of order and across aliases. The per-candidate path allocates nothing; explanations are built
+//! only for the candidates that are shown. It must never choose which persons to score.
+
+use crate::matching::compare::{
+    IinSide, birth_level, close, digits_of, iin_level, part_level, surname_level,
+};
+use crate::matching::decision::{Band, Explanation, FieldEvidence};
+use crate::matching::model::{Field, MatchModel, level};
+use crate::matching::query::{Query, QueryIin};
+use tanu_index::date::PartialDate;
+use tanu_index::format::{ArchivedNameEntry, ArchivedPersonEntry, iin_status};
+use tanu_index::iin::{Iin, IinSex};
+use tanu_index::name::{patronymic_root, phonetic_key};
+use tanu_index::reader::RegistryIndex;
+use tanu_index::source::Sex;
+
+/// What a query brings to every comparison, computed once.
+#[derive(Debug, Clone)]
+pub struct QueryFeatures {
+    pub surname: String,
+    pub surname_stem: String,
+    pub surname_phon: String,
+    /// The surname field read as a patronymic ("Нұрланұлы" → its root), else empty.
+    pub surname_root: String,
+    pub surname_root_phon: String,
+    pub given: String,
+    pub given_phon: String,
+    pub patronymic_root: String,
+    pub patronymic_phon: String,
+    pub iin: Option<IinSide>,
+    /// The stated birth date, or the one the IIN encodes.
+    pub birth: Option<PartialDate>,
+    /// The IIN's birth date when it differs from the stated one.
+    pub birth_alt: Option<PartialDate>,
+    /// From the IIN.
+    pub sex: Option<Sex>,
+    /// Term-frequency adjustments for an exact surname / given-name agreement.
+    pub tf_surname: f64,
+    pub tf_given: f64,
+}
+
+/// Birth date and sex encoded in 12 digits, when digits 1–7 make sense (check digit ignored).
+fn iin_date_and_sex(d: &[u8; 12]) -> Option<(PartialDate, Sex)> {
+    let century = match d[6] {
+        1 | 2 => 1800,
+        3 | 4 => 1900,
+        5 | 6 => 2000,
+        _ => return None,
+    };
+    let year = century + u16::from(d[0]) * 10 + u16::from(d[1]);
+    let month = d[2] * 10 + d[3];
+    let day = d[4] * 10 + d[5];
+    let pd = PartialDate {
+        year,
+        month: Some(month),
+        day: Some(day),
+    };
+    pd.full()?;
+    let sex = if d[6] % 2 == 1 {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
+    Some((pd, sex))
+}
+
+impl QueryFeatures {
+    pub fn new(query: &Query, index: &RegistryIndex, model: &MatchModel) -> QueryFeatures {
+        let n = &query.name;
+        let surname_root = patronymic_root(&n.surname).unwrap_or_default();
+        let patronymic_root = n.patronymic_root.clone().unwrap_or_default();
+        let (iin, iin_info) = match &query.iin {
+            QueryIin::Missing => (None, None),
+            QueryIin::Valid(iin) => {
+                let side = IinSide {
+                    digits: *iin.digits(),
+                    valid: true,
+                    trusted: true,
+                };
+                let sex = match iin.sex() {
+                    IinSex::Male => Sex::Male,
+                    IinSex::Female => Sex::Female,
+                };
+                (Some(side), Some((PartialDate::from(iin.birth_date()), sex)))
+            }
+            QueryIin::Invalid { raw, .. } => {
+                if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
+                    let digits = digits_of(raw.parse().unwrap_or(0));
+                    let side = IinSide {
+                        digits,
+                        valid: false,
+                        trusted: false,
+                    };
+                    (Some(side), iin_date_and_sex(&digits))
+                } else {
+                    (None, None)
+                }
+            }
+        };
+        let birth = query.birth_date.or(iin_info.map(|(d, _)| d));
+        let birth_alt = iin_info.map(|(d, _)| d).filter(|d| Some(*d) != birth);
+        let population = index.name_population();
+        let tf_surname = model.tf_adjustment(
+            Field::Surname,
+            level::surname::EXACT,
+            index.surname_count(&n.surname_stem),
+            population,
+        );
+        let tf_given = model.tf_adjustment(
+            Field::GivenName,
+            level::part::EXACT,
+            index.given_count(&n.given),
+            population,
+        );
+        QueryFeatures {
+            surname_phon: phonetic_key(&n.surname_stem),
+            surname_root_phon: phonetic_key(&surname_root),
+            surname_root,
+            surname: n.surname.clone(),
+            surname_stem: n.surname_stem.clone(),
+            given_phon: phonetic_key(&n.given),
+            given: n.given.clone(),
+            patronymic_phon: phonetic_key(&patronymic_root),
+            patronymic_root,
+            iin,
+            birth,
+            birth_alt,
+            sex: query.iin_sex(),
+            tf_surname,
+            tf_given,
+        }
+    }
+}
+
+impl Query {
+    /// The sex the query's valid IIN encodes.
+    pub fn iin_sex(&self) -> Option<Sex> {
+        match &self.iin {
+            QueryIin::Valid(iin) => Some(match iin.sex() {
+                IinSex::Male => Sex::Male,
+                IinSex::Female => Sex::Female,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// How the query's name lined up with a registry name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alignment {
+    /// Surname with surname, given name with given name.
+    Straight,
+    /// Surname with given name and the other way round.
+    Swapped,
+    /// One side's surname field holds a patronymic ("Нұрланұлы"), compared with the other's
+    /// patronymic.
+    PatronymicAsSurname,
+}
+
+/// The result of scoring one candidate: small and `Copy`, so scoring allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub person: u32,
+    /// Total weight in bits, prior included.
+    pub total: f64,
+    /// Level code per field, in `Field::ALL` order.
+    pub levels: [u8; 6],
+    /// Term-frequency adjustments applied to surname and given name.
+    pub tf: [f64; 2],
+    /// Which of the person's names matched best (0 = registry name, 1.. = aliases).
+    pub name_index: u8,
+    pub alignment: Alignment,
+    pub band: Band,
+    /// `candidates::found_by` bits.
+    pub found_by: u8,
+}
+
+#[derive(Clone, Copy)]
+struct NameScore {
+    weight: f64,
+    levels: [u8; 3],
+    tf: [f64; 2],
+    alignment: Alignment,
+}
+
+fn name_score(
+    model: &MatchModel,
+    levels: [u8; 3],
+    q: &QueryFeatures,
+    alignment: Alignment,
+) -> NameScore {
+    let [s, g, p] = levels;
+    let tf_s = if s == level::surname::EXACT || s == level::surname::STEM {
+        q.tf_surname
+    } else {
+        0.0
+    };
+    let tf_g = if g == level::part::EXACT {
+        q.tf_given
+    } else {
+        0.0
+    };
+    NameScore {
+        weight: model.weight(Field::Surname, s)
+            + model.weight(Field::GivenName, g)
+            + model.weight(Field::Patronymic, p)
+            + tf_s
+            + tf_g,
+        levels,
+        tf: [tf_s, tf_g],
+        alignment,
+    }
+}
+
+fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> NameScore {
+    let c_patr = c.patronymic_root.as_ref().map_or("", |s| s.as_str());
+    let c_patr_phon = c.patronymic_phon.as_str();
+    let g = part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon);
+    let straight = [
+        surname_level(
+            &q.surname,
+            &q.surname_stem,
+            &q.surname_phon,
+            &c.surname_skel,
+            &c.surname_stem,
+            &c.surname_phon,
+        ),
+        g,
+        part_level(&q.patronymic_root, &q.patronymic_phon, c_patr, c_patr_phon),
+    ];
+    let mut best = name_score(model, straight, q, Alignment::Straight);
+    // Swapped: the query's surname is the registry's given name and the other way round.
+    let swap_s = if q.surname.is_empty() || c.given_skel.is_empty() {
+        level::surname::MISSING
+    } else if q.surname == c.given_skel.as_str() {
+        level::surname::EXACT
+    } else if close(&q.surname, &c.given_skel) {
+        level::surname::CLOSE
+    } else {
+        level::surname::DIFFERENT
+    };
+    let swap_g = if q.given.is_empty() || c.surname_skel.is_empty() {
+        level::part::MISSING
+    } else if q.given == c.surname_skel.as_str() {
+        level::part::EXACT
+    } else if close(&q.given, &c.surname_skel) {
+        level::part::CLOSE
+    } else {
+        level::part::DIFFERENT
+    };
+    if swap_s != level::surname::DIFFERENT || swap_g != level::part::DIFFERENT {
+        let swapped = name_score(model, [swap_s, swap_g, straight[2]], q, Alignment::Swapped);
+        if swapped.weight > best.weight {
+            best = swapped;
+        }
+    }
+    // A patronymic standing in the surname's place, on either side.
+    if !q.surname_root.is_empty() {
+        let p = part_level(&q.surname_root, &q.surname_root_phon, c_patr, c_patr_phon);
+        let alt = name_score(
+            model,
+            [level::surname::MISSING, g, p],
+            q,
+            Alignment::PatronymicAsSurname,
+        );
+        if alt.weight > best.weight {
+            best = alt;
+        }
+    }
+    if !c.surname_as_patronymic.is_empty() {
+        let root = c.surname_as_patronymic.as_str();
+        let p = if q.patronymic_root.is_empty() {
+            level::part::MISSING
+        } else if q.patronymic_root == root {
+            level::part::EXACT
+        } else if close(&q.patronymic_root, root) {
+            level::part::CLOSE
+        } else {
+            level::part::DIFFERENT
+        };
+        let alt = name_score(
+            model,
+            [level::surname::MISSING, g, p],
+            q,
+            Alignment::PatronymicAsSurname,
+        );
+        if alt.weight > best.weight {
+            best = alt;
+        }
+    }
+    best
+}
+
+/// The registry side's IIN, its own birth date and sex.
+struct PersonIin {
+    side: Option<IinSide>,
+    birth_from_iin: Option<PartialDate>,
+    sex_from_iin: Option<Sex>,
+}
+
+fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
+    let status = p.iin_status;
+    if status != iin_status::VALID && status != iin_status::INVALID_DIGITS {
+        return PersonIin {
+            side: None,
+            birth_from_iin: None,
+            sex_from_iin: None,
+        };
+    }
+    let digits = digits_of(p.iin_digits.to_native());
+    let info = iin_date_and_sex(&digits);
+    let valid = status == iin_status::VALID;
+    let stated_birth = p.birth_date();
+    let consistent_birth = match (stated_birth.and_then(|b| b.full()), info) {
+        (Some(b), Some((d, _))) => d.full() == Some(b),
+        _ => true,
+    };
+    let consistent_sex = match (p.sex(), info) {
+        (Some(s), Some((_, is))) => s == is,
+        _ => true,
+    };
+    PersonIin {
+        side: Some(IinSide {
+            digits,
+            valid,
+            trusted: valid && consistent_birth && consistent_sex,
+        }),
+        birth_from_iin: info.map(|(d, _)| d),
+        sex_from_iin: info.map(|(_, s)| s),
+    }
+}
+
+/// Score one registry person against the query's features.
+pub fn score(
+    model: &MatchModel,
+    q: &QueryFeatures,
+    person_index: u32,
+    p: &ArchivedPersonEntry,
+    found_by: u8,
+) -> Scored {
+    let mut best = NameScore {
+        weight: f64::NEG_INFINITY,
+        levels: [
+            level::surname::MISSING,
+            level::part::MISSING,
+            level::part::MISSING,
+        ],
+        tf: [0.0; 2],
+        alignment: Alignment::Straight,
+    };
+    let mut name_index = 0u8;
+    for (i, n) in p.names.iter().enumerate() {
+        let s = best_name(model, q, n);
+        if s.weight > best.weight {
+            best = s;
+            name_index = i.min(255) as u8;
+        }
+    }
+    let piin = person_iin(p);
+    let iin = iin_level(q.iin.as_ref(), piin.side.as_ref());
+    let c_birth = p.birth_date().or(piin.birth_from_iin);
+    let mut birth = birth_level(q.birth, c_birth);
+    if let Some(alt) = q.birth_alt {
+        let b2 = birth_level(Some(alt), c_birth);
+        if model.weight(Field::BirthDate, b2) > model.weight(Field::BirthDate, birth) {
+            birth = b2;
+        }
+    }
+    let c_sex = p.sex().or(piin.sex_from_iin);
+    let sex = match (q.sex, c_sex) {
+        (Some(a), Some(b)) if a == b => level::sex::SAME,
+        (Some(_), Some(_)) => level::sex::DIFFERENT,
+        _ => level::sex::MISSING,
+    };
+    let total = model.prior
+        + model.weight(Field::Iin, iin)
+        + best.weight
+        + model.weight(Field::BirthDate, birth)
+        + model.weight(Field::Sex, sex);
+    let band = if iin == level::iin::DIFFERENT {
+        // Two trusted IINs more than one edit apart: two different people, whatever the names.
+        Band::Clear
+    } else if total >= model.certain {
+        Band::Certain
+    } else if total >= model.possible || iin == level::iin::EXACT {
+        Band::Possible
+    } else {
+        Band::Clear
+    };
+    Scored {
+        person: person_index,
+        total,
+        levels: [
+            iin,
+            best.levels[0],
+            best.levels[1],
+            best.levels[2],
+            birth,
+            sex,
+        ],
+        tf: best.tf,
+        name_index,
+        alignment: best.alignment,
+        band,
+        found_by,
+    }
+}
+
+/// Match probability from a total weight in bits.
+pub fn probability(total: f64) -> f64 {
+    1.0 / (1.0 + (-total).exp2())
+}
+
+/// The explanation of a scored candidate, for clerks.
+pub fn explain(
+    model: &MatchModel,
+    s: &Scored,
+    p: &ArchivedPersonEntry,
+    found_by: Vec<&'static str>,
+) -> Explanation {
+    let name = p.names.get(s.name_index as usize).or(p.names.first());
+    let name_note = name.map(|n| {
+        let mut t = format!("{} {}", n.surname, n.given_name);
+        if let Some(pt) = n.patronymic.as_ref() {
+            t.push(' ');
+            t.push_str(pt);
+        }
+        if s.name_index > 0 {
+            t.push_str(&format!(" (alias {})", s.name_index));
+        }
+        match s.alignment {
+            Alignment::Straight => {}
+            Alignment::Swapped => t.push_str("; surname and given name swapped"),
+            Alignment::PatronymicAsSurname => t.push_str("; patronymic in the surname's place"),
+        }
+        t
+    });
+    let fields = Field::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let lv = s.levels[i];
+            let tf = match f {
+                Field::Surname if s.tf[0] != 0.0 => Some(round(s.tf[0])),
+                Field::GivenName if s.tf[1] != 0.0 => Some(round(s.tf[1])),
+                _ => None,
+            };
+            let note = match f {
+                Field::Surname => name_note.clone(),
+                Field::Iin => match p.iin_status {
+                    iin_status::MISSING => Some("registry has no IIN".to_string()),
+                    iin_status::VALID => None,
+                    _ => Some("registry IIN is invalid".to_string()),
+                },
+                Field::BirthDate => Some(match p.birth_date() {
+                    Some(b) => format!("registry: {b}"),
+                    None => "registry has no birth date".to_string(),
+                }),
+                _ => None,
+            };
+            FieldEvidence {
+                field: f.name(),
+                level: f.levels()[lv as usize],
+                weight: round(model.weight(*f, lv)),
+                tf_adjustment: tf,
+                note,
+            }
+        })
+        .collect();
+    Explanation {
+        prior: model.prior,
+        fields,
+        total: round(s.total),
+        found_by,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Used by tests and tools: a valid IIN's digits as an `IinSide`.
+pub fn trusted_side(iin: &Iin) -> IinSide {
+    IinSide {
+        digits: *iin.digits(),
+        valid: true,
+        trusted: true,
+    }
+}

@@ -1,0 +1,127 @@
+//! The `tanu.v1.CertificateService` handlers: request → `QueryInput` (the kind comes from the
+//! RPC) → `Query` → `Engine::decide` → decision only. Owns what a front end may learn; it must
+//! never return candidates, scores or anyone's records, and never log more than request ids.
+//!
+//! The decision runs on the calling task: it is CPU-bound, does no I/O beyond reading the
+//! already mapped index, and takes microseconds, far less than a `spawn_blocking` hand-off is
+//! worth; the runtime's worker threads (one per core) bound the concurrency for free.
+
+use crate::matching::decision::Verdict;
+use crate::matching::engine::Engine;
+use crate::matching::query::{Query, QueryInput, QueryKind};
+use crate::service::pb;
+use crate::service::status::invalid_argument;
+use chrono::{FixedOffset, NaiveDate, Utc};
+use std::sync::Arc;
+use std::time::Instant;
+use tonic::{Request, Response, Status};
+
+/// Kazakhstan's single time zone since 2024-03-01: UTC+5.
+const KAZAKHSTAN_UTC_OFFSET_SECONDS: i32 = 5 * 3600;
+
+/// Today's date in Kazakhstan, the default `as_of` of a request.
+pub fn kazakhstan_today() -> NaiveDate {
+    let offset = FixedOffset::east_opt(KAZAKHSTAN_UTC_OFFSET_SECONDS).expect("valid offset");
+    Utc::now().with_timezone(&offset).date_naive()
+}
+
+/// The service implementation over a shared engine.
+#[derive(Clone)]
+pub struct CertificateApi {
+    engine: Arc<Engine>,
+    today: fn() -> NaiveDate,
+}
+
+impl CertificateApi {
+    /// Requests without `as_of` are decided as of today in Kazakhstan.
+    pub fn new(engine: Arc<Engine>) -> Self {
+        Self::with_today(engine, kazakhstan_today)
+    }
+
+    /// Same, with another clock for the default `as_of`.
+    pub fn with_today(engine: Arc<Engine>, today: fn() -> NaiveDate) -> Self {
+        CertificateApi { engine, today }
+    }
+
+    /// Check, decide and strip one request down to the decision.
+    fn check(
+        &self,
+        kind: QueryKind,
+        request: pb::CheckRequest,
+    ) -> Result<pb::CheckResponse, Status> {
+        let started = Instant::now();
+        let request_id = request.request_id.clone();
+        let query = match Query::from_input(query_input(kind, request), (self.today)()) {
+            Ok(query) => query,
+            Err(error) => {
+                // The reason may quote the bad value (a date, an IIN): log the field only, and
+                // the request id only when it is not itself the bad field.
+                if error.field == "request_id" {
+                    tracing::info!(kind = kind.as_str(), field = %error.field, "rejected");
+                } else {
+                    tracing::info!(request_id = ?request_id, kind = kind.as_str(), field = %error.field, "rejected");
+                }
+                return Err(invalid_argument(&error));
+            }
+        };
+        let decision = self.engine.decide(&query);
+        let verdict = match decision.decision {
+            Verdict::Clear => pb::Decision::Clear,
+            Verdict::Review => pb::Decision::Review,
+        };
+        tracing::info!(
+            request_id = ?query.request_id,
+            kind = kind.as_str(),
+            decision = verdict.as_str_name(),
+            micros = started.elapsed().as_micros() as u64,
+            "decided"
+        );
+        Ok(pb::CheckResponse {
+            request_id: decision.request_id,
+            decision: verdict as i32,
+            model_version: decision.model_version,
+        })
+    }
+}
+
+/// The request's fields as the engine's input; the kind comes from the RPC.
+pub fn query_input(kind: QueryKind, request: pb::CheckRequest) -> QueryInput {
+    let pb::CheckRequest {
+        request_id,
+        iin,
+        surname,
+        given_name,
+        patronymic,
+        birth_date,
+        as_of,
+    } = request;
+    QueryInput {
+        request_id,
+        kind: kind.as_str().to_string(),
+        iin,
+        surname,
+        given_name,
+        patronymic,
+        birth_date,
+        as_of,
+    }
+}
+
+#[tonic::async_trait]
+impl pb::certificate_service_server::CertificateService for CertificateApi {
+    async fn check_criminal_record(
+        &self,
+        request: Request<pb::CheckRequest>,
+    ) -> Result<Response<pb::CheckResponse>, Status> {
+        self.check(QueryKind::CriminalRecord, request.into_inner())
+            .map(Response::new)
+    }
+
+    async fn check_administrative_offences(
+        &self,
+        request: Request<pb::CheckRequest>,
+    ) -> Result<Response<pb::CheckResponse>, Status> {
+        self.check(QueryKind::AdministrativeOffences, request.into_inner())
+            .map(Response::new)
+    }
+}
