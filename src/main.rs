@@ -62,6 +62,54 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Serve the gRPC API (CertificateService, health, reflection) over an index.
+    Serve {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        listen: String,
+    },
+    /// Print when a request is due (RFC 3339, Kazakhstan time, UTC+5).
+    Due {
+        /// criminal_record, administrative_offences, consent, additional_check, interim_answer,
+        /// archive, abroad_paper_regional or abroad_paper_other.
+        #[arg(long)]
+        kind: String,
+        /// When the request was received: RFC 3339 with an offset.
+        #[arg(long)]
+        received: String,
+    },
+    /// Signed certificates: make a key, issue, verify.
+    Certificate {
+        #[command(subcommand)]
+        command: CertificateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertificateCommand {
+    /// Write a new Ed25519 key to KEY (mode 0600) and its public half to KEY.pub.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Issue the certificate for one query (a JSON object) when its decision is clear.
+    Issue {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long)]
+        request: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a certificate offline (exit 0 valid, 1 invalid).
+    Verify {
+        cert: PathBuf,
+        #[arg(long)]
+        public_key: PathBuf,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -91,6 +139,20 @@ fn main() -> std::process::ExitCode {
             out,
             threads,
         } => commands::match_cmd::run(&index, &queries, &out, threads),
+        Command::Serve { index, listen } => commands::serve_cmd::serve(&index, &listen),
+        Command::Due { kind, received } => commands::rules_cmds::due(&kind, &received),
+        Command::Certificate { command } => match command {
+            CertificateCommand::Keygen { out } => commands::rules_cmds::certificate_keygen(&out),
+            CertificateCommand::Issue {
+                index,
+                request,
+                key,
+                out,
+            } => commands::rules_cmds::certificate_issue(&index, &request, &key, &out),
+            CertificateCommand::Verify { cert, public_key } => {
+                commands::rules_cmds::certificate_verify(&cert, &public_key)
+            }
+        },
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

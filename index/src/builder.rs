@@ -4,9 +4,10 @@
 //! half-written index where a complete one was.
 
 use crate::format::{
-    ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
-    Manifest, NAMES_DIR, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, SourceInfo,
-    TermCount, checksum_hex, iin_status,
+    ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IIN_DIR_BUCKETS, IndexCounts,
+    KeyEntry, MANIFEST_FILE, Manifest, NAME_DIR_BITS, NAMES_DIR, NameEntry, OffenceEntry,
+    PersonEntry, RegistryArchive, SourceInfo, TermCount, checksum_hex, directory, iin_bucket,
+    iin_status, name_bucket,
 };
 use crate::iin::Iin;
 use crate::keys::{name_keys, term_hash};
@@ -432,7 +433,7 @@ fn term_counts(
             let mut hs: Vec<u64> = p
                 .names
                 .iter()
-                .map(|n| term(n))
+                .map(&term)
                 .filter(|t| !t.is_empty())
                 .map(term_hash)
                 .collect();
@@ -476,9 +477,13 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     names.par_sort_unstable();
     let surname_counts = term_counts(&entries, |n| n.surname_stem.as_str());
     let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
+    let iin_dir = directory(&iin, IIN_DIR_BUCKETS as usize, iin_bucket);
+    let name_dir = directory(&names, 1 << NAME_DIR_BITS, name_bucket);
     RegistryArchive {
         format_version: FORMAT_VERSION,
         name_count: entries.len() as u64,
+        iin_dir,
+        name_dir,
         persons: entries,
         iin_table: iin,
         birth_table: birth,

@@ -19,6 +19,35 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// Directory of the tantivy name-part index inside an index directory.
 pub const NAMES_DIR: &str = "names";
 
+/// Buckets of the IIN table's directory (the first six digits of an IIN).
+pub const IIN_DIR_BUCKETS: u64 = 1_000_000;
+/// Bits of a name key that pick its bucket in the name table's directory.
+pub const NAME_DIR_BITS: u32 = 20;
+
+/// The IIN directory bucket of a key.
+#[inline]
+pub fn iin_bucket(key: u64) -> usize {
+    (key / 1_000_000).min(IIN_DIR_BUCKETS - 1) as usize
+}
+
+/// The name directory bucket of a key.
+#[inline]
+pub fn name_bucket(key: u64) -> usize {
+    (key >> (64 - NAME_DIR_BITS)) as usize
+}
+
+/// Build the directory of a sorted table: entry b = first row whose bucket is ≥ b.
+pub fn directory(table: &[KeyEntry], buckets: usize, bucket: impl Fn(u64) -> usize) -> Vec<u32> {
+    let mut dir = vec![0u32; buckets + 1];
+    for e in table {
+        dir[bucket(e.key) + 1] += 1;
+    }
+    for b in 0..buckets {
+        dir[b + 1] += dir[b];
+    }
+    dir
+}
+
 /// What the IIN field held.
 pub mod iin_status {
     pub const MISSING: u8 = 0;
@@ -121,6 +150,11 @@ pub struct RegistryArchive {
     pub birth_table: Vec<KeyEntry>,
     /// `keys::NameKey` values → person. Sorted.
     pub name_table: Vec<KeyEntry>,
+    /// Directory of `iin_table`: entry b is the first row whose key / 10^6 (the birth-date
+    /// digits) is ≥ b; `IIN_DIR_BUCKETS + 1` entries.
+    pub iin_dir: Vec<u32>,
+    /// Directory of `name_table` by the top `NAME_DIR_BITS` bits of the key.
+    pub name_dir: Vec<u32>,
     /// Surname stems (hashed with `keys::term_hash`) and their counts over all names. Sorted.
     pub surname_counts: Vec<TermCount>,
     /// Given-name skeletons (hashed) and their counts. Sorted.

@@ -61,10 +61,19 @@ pub fn name_keys(name: &NormalizedName, birth_year: Option<u16>, out: &mut Vec<N
         }
     }
     for first in &firsts {
-        out.push(pair_key(TAG_NAMES, first, &given, 0));
-        if let Some(y) = birth_year {
-            out.push(pair_key(TAG_NAMES_YEAR, first, &given, y));
-        }
+        pair_name_keys(first, &given, birth_year, out);
+    }
+}
+
+/// The keys of one pair of block components (`block_component` of a surname-like part and of a
+/// given name), without and with the birth year: what `name_keys` makes for each pair.
+pub fn pair_name_keys(first: &str, given: &str, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
+    if first.is_empty() || given.is_empty() {
+        return;
+    }
+    out.push(pair_key(TAG_NAMES, first, given, 0));
+    if let Some(y) = birth_year {
+        out.push(pair_key(TAG_NAMES_YEAR, first, given, y));
     }
 }
 

@@ -9,7 +9,6 @@ pub mod format;
 pub mod fuzzy;
 pub mod iin;
 pub mod keys;
-#[path = "/work/scratch/namestub/mod.rs"]
 pub mod name;
 pub mod reader;
 pub mod source;

@@ -6,7 +6,8 @@
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
 use crate::format::{
     ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive, FORMAT_VERSION,
-    KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, RegistryArchive, checksum_hex,
+    IIN_DIR_BUCKETS, KeyEntry, MANIFEST_FILE, Manifest, NAME_DIR_BITS, NAMES_DIR, RegistryArchive,
+    checksum_hex, directory, iin_bucket, name_bucket,
 };
 use crate::keys::{NameKey, term_hash};
 use rkyv::rancor;
@@ -88,6 +89,25 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
             "a key table points past the persons".into(),
         ));
     }
+    let dir_ok = |dir: &[rkyv::rend::u32_le], buckets: usize, rows: usize| {
+        dir.len() == buckets + 1
+            && dir.first().map(|d| d.to_native()) == Some(0)
+            && dir.last().map(|d| d.to_native() as usize) == Some(rows)
+            && dir.windows(2).all(|w| w[0].to_native() <= w[1].to_native())
+    };
+    if !dir_ok(
+        &archive.iin_dir,
+        IIN_DIR_BUCKETS as usize,
+        archive.iin_table.len(),
+    ) || !dir_ok(
+        &archive.name_dir,
+        1 << NAME_DIR_BITS,
+        archive.name_table.len(),
+    ) {
+        return Err(IndexError::Archive(
+            "a key-table directory is malformed".into(),
+        ));
+    }
     if archive.persons.iter().any(|p| p.names.is_empty()) {
         return Err(IndexError::Archive("a person has no name".into()));
     }
@@ -126,6 +146,21 @@ impl std::fmt::Debug for RegistryIndex {
             .field("persons", &self.manifest.counts.persons)
             .finish()
     }
+}
+
+/// The rows of one directory bucket (validated at open: the directory is monotone and ends at
+/// the table's length).
+#[inline]
+fn bucket_rows<'a>(
+    table: &'a [ArchivedKeyEntry],
+    dir: &[rkyv::rend::u32_le],
+    bucket: usize,
+) -> &'a [ArchivedKeyEntry] {
+    let lo = dir.get(bucket).map_or(0, |d| d.to_native() as usize);
+    let hi = dir
+        .get(bucket + 1)
+        .map_or(table.len(), |d| d.to_native() as usize);
+    table.get(lo..hi).unwrap_or(&[])
 }
 
 /// The persons of a sorted key table whose key equals `key`.
@@ -229,7 +264,11 @@ impl RegistryIndex {
 
     /// Persons whose stored IIN digits equal `digits` (valid or not).
     pub fn by_iin_digits(&self, digits: u64) -> &[ArchivedKeyEntry] {
-        lookup(&self.archive().iin_table, digits)
+        let a = self.archive();
+        lookup(
+            bucket_rows(&a.iin_table, &a.iin_dir, iin_bucket(digits)),
+            digits,
+        )
     }
 
     /// Persons whose birth-date key (`PartialDate::to_key`) equals `key`.
@@ -239,7 +278,11 @@ impl RegistryIndex {
 
     /// Persons under a name key.
     pub fn by_name_key(&self, key: NameKey) -> &[ArchivedKeyEntry] {
-        lookup(&self.archive().name_table, key.0)
+        let a = self.archive();
+        lookup(
+            bucket_rows(&a.name_table, &a.name_dir, name_bucket(key.0)),
+            key.0,
+        )
     }
 
     /// Persons with this person id (more than one only when the export repeated an id).
@@ -368,6 +411,13 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     check("the birth-date table", &full.birth_table, birth)?;
     let key_rows = (full.iin_table.len() + full.birth_table.len() + full.name_table.len()) as u64;
     check("the name-key table", &full.name_table, names)?;
+    if full.iin_dir != directory(&full.iin_table, IIN_DIR_BUCKETS as usize, iin_bucket)
+        || full.name_dir != directory(&full.name_table, 1 << NAME_DIR_BITS, name_bucket)
+    {
+        return Err(IndexError::Inconsistent(
+            "a key-table directory does not match its table".into(),
+        ));
+    }
     if !full
         .persons
         .windows(2)
@@ -379,14 +429,15 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     }
     #[cfg(feature = "fuzzy")]
     {
-        let mut docs = index.names().all_persons().map_err(IndexError::NameIndex)?;
-        docs.sort_unstable();
-        if docs.len() != full.persons.len() || docs.iter().enumerate().any(|(i, &p)| p != i as u64)
-        {
+        let terms = index.names().all_terms().map_err(IndexError::NameIndex)?;
+        let expected: Vec<&str> = crate::fuzzy::vocabulary(&full.persons)
+            .into_iter()
+            .collect();
+        if terms.len() != expected.len() || terms.iter().zip(&expected).any(|(a, b)| a != b) {
             return Err(IndexError::Inconsistent(format!(
-                "the name index holds {} documents that are not exactly the {} persons",
-                docs.len(),
-                full.persons.len()
+                "the name index holds {} terms, not the {} distinct name parts of the persons",
+                terms.len(),
+                expected.len()
             )));
         }
     }

@@ -4,3 +4,5 @@
 pub mod index_cmds;
 pub mod match_cmd;
 pub mod progress;
+pub mod rules_cmds;
+pub mod serve_cmd;

@@ -23,8 +23,12 @@ pub fn serve(index: &Path, listen: &str) -> Result<()> {
         engine.model_version(),
         started.elapsed().as_secs_f64()
     );
+    // Decisions run on the blocking pool and wait there for rayon; a few per core keep rayon
+    // busy, more would only queue on it.
+    let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(4 * cores)
         .thread_name("tanu-grpc")
         .build()
         .context("starting the tokio runtime")?;
@@ -53,6 +57,7 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 

@@ -7,7 +7,7 @@ use crate::matching::query::QueryKind;
 use crate::matching::scoring::QueryFeatures;
 use tanu_index::date::PartialDate;
 use tanu_index::format::ArchivedKeyEntry;
-use tanu_index::keys::name_keys;
+use tanu_index::keys::{block_component, name_keys, pair_name_keys};
 use tanu_index::name::NormalizedName;
 use tanu_index::reader::RegistryIndex;
 
@@ -74,7 +74,10 @@ pub struct Caps {
     pub birth_date: usize,
     pub name_key: usize,
     pub name_year_key: usize,
+    /// Persons per fuzzy spelling's plain name key.
     pub fuzzy: usize,
+    /// Spellings per fuzzy term.
+    pub fuzzy_variants: usize,
 }
 
 impl Default for Caps {
@@ -85,6 +88,7 @@ impl Default for Caps {
             name_key: 2048,
             name_year_key: 2048,
             fuzzy: 256,
+            fuzzy_variants: 64,
         }
     }
 }
@@ -220,7 +224,7 @@ pub fn collect(
         .map(|d| d.year)
         .collect();
     years.dedup();
-    for y in years {
+    for &y in &years {
         let mut year_keys = Vec::with_capacity(8);
         name_keys(name, Some(y), &mut year_keys);
         for k in year_keys.iter().filter(|k| !keys.contains(k)) {
@@ -232,22 +236,45 @@ pub fn collect(
             );
         }
     }
-    // Fuzzy name terms for the typos the keys miss.
+    // Fuzzy spellings for the typos the keys miss: registry spellings within a few edits of
+    // the surname (with the given name as stated) and of the given name (with the surname as
+    // stated), mapped to persons through the same name keys.
+    let own = [block_component(&q.surname), block_component(&q.given)];
+    let mut variants = Vec::new();
+    let mut fuzzy_keys = Vec::new();
+    for (side, term) in [q.surname.as_str(), q.given.as_str()]
+        .into_iter()
+        .enumerate()
     {
-        let terms: Vec<&str> = [q.surname.as_str(), q.given.as_str()]
-            .into_iter()
-            .filter(|t| !t.is_empty())
-            .collect();
-        if terms.len() == 2
-            && let Ok(hits) = index
-                .names()
-                .search(&terms, q.birth.map(|b| b.year), caps.fuzzy)
+        let other = &own[1 - side];
+        if other.is_empty() {
+            continue;
+        }
+        match index
+            .names()
+            .variants(term, caps.fuzzy_variants, &mut variants)
         {
-            if hits.capped {
-                out.capped |= 1 << Path::Fuzzy as u8;
+            Ok(true) => out.capped |= 1 << Path::Fuzzy as u8,
+            Ok(false) => {}
+            Err(_) => continue,
+        }
+        let mut components: Vec<String> = variants.iter().map(|v| block_component(v)).collect();
+        components.sort_unstable();
+        components.dedup();
+        for c in components.iter().filter(|c| **c != own[side]) {
+            fuzzy_keys.clear();
+            pair_name_keys(c, other, None, &mut fuzzy_keys);
+            for y in &years {
+                pair_name_keys(c, other, Some(*y), &mut fuzzy_keys);
             }
-            out.entries
-                .extend(hits.persons.into_iter().map(|p| (p, found_by::FUZZY)));
+            for (i, k) in fuzzy_keys.iter().enumerate() {
+                let cap = if i == 0 {
+                    caps.fuzzy
+                } else {
+                    caps.name_year_key
+                };
+                out.add_block(index.by_name_key(*k), cap, found_by::FUZZY, Path::Fuzzy);
+            }
         }
     }
     out.dedup();

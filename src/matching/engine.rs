@@ -17,7 +17,7 @@ use tanu_index::reader::{IndexError, RegistryIndex};
 /// Why an engine could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("cannot open the index: {0}")]
+    #[error("cannot open the index")]
     Index(#[from] IndexError),
     #[error("bad matching model: {0}")]
     Model(String),

@@ -106,23 +106,17 @@ impl FromStr for DeadlineKind {
     }
 }
 
-/// Kazakhstan (Astana) time: UTC+5 since 2024-03-01 00:00 local; UTC+6 before.
-pub fn kazakhstan_offset_at(instant: DateTime<Utc>) -> FixedOffset {
-    // 2024-03-01T00:00:00+06:00
-    const SWITCH_UTC_SECONDS: i64 = 1_709_229_600;
-    let hours = if instant.timestamp() >= SWITCH_UTC_SECONDS {
-        5
-    } else {
-        6
-    };
-    FixedOffset::east_opt(hours * 3600).expect("5 and 6 hours are valid offsets")
+/// Kazakhstan time as the regulations and `tanu due` state it: UTC+5 (the single zone in force
+/// since 2024-03-01). Earlier instants are shown on the same UTC+5 clock so that every deadline
+/// tanu prints has one offset; the calendar table starts in 2024, so only January–February 2024
+/// (then UTC+6 in Astana) read one hour earlier than the wall clocks of the time.
+pub fn kazakhstan_offset_at(_instant: DateTime<Utc>) -> FixedOffset {
+    FixedOffset::east_opt(5 * 3600).expect("5 hours is a valid offset")
 }
 
-/// The offset in force on a local date in Kazakhstan (the whole of 2024-03-01 on is UTC+5).
-pub fn kazakhstan_offset_on(date: NaiveDate) -> FixedOffset {
-    let switch = NaiveDate::from_ymd_opt(2024, 3, 1).expect("valid date");
-    let hours = if date >= switch { 5 } else { 6 };
-    FixedOffset::east_opt(hours * 3600).expect("5 and 6 hours are valid offsets")
+/// The offset of a local date in Kazakhstan (always UTC+5, see `kazakhstan_offset_at`).
+pub fn kazakhstan_offset_on(_date: NaiveDate) -> FixedOffset {
+    FixedOffset::east_opt(5 * 3600).expect("5 hours is a valid offset")
 }
 
 /// `instant` on the Kazakhstan clock; an error when its local time is not representable.
@@ -323,24 +317,24 @@ mod tests {
                 "2028-01-07T23:59:59+05:00",
                 "calendar days need no table",
             ),
-            // Before 2024-03-01 Astana was UTC+6.
+            // Every answer is on the UTC+5 clock, whatever offset the request came with.
             (
                 "interim_answer",
                 "2024-02-26T10:00:00+06:00",
                 "2024-03-01T23:59:59+05:00",
-                "ends after the switch to UTC+5",
+                "received with +06:00, answered in UTC+5",
             ),
             (
                 "criminal_record",
                 "2024-02-29T17:45:00Z",
-                "2024-02-29T23:55:00+06:00",
-                "before the switch",
+                "2024-02-29T22:55:00+05:00",
+                "UTC input",
             ),
             (
                 "criminal_record",
-                "2024-02-29T18:00:00Z",
-                "2024-02-29T23:10:00+05:00",
-                "after the switch",
+                "2025-06-30T23:55:00+05:00",
+                "2025-07-01T00:05:00+05:00",
+                "minutes cross midnight",
             ),
         ];
         for (kind, received, expected, why) in cases {

@@ -34,6 +34,8 @@ pub enum ServeError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot read the listener's address: {0}")]
+    Listener(std::io::Error),
     #[error("cannot build the reflection service: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("gRPC transport failed: {0}")]
@@ -64,7 +66,7 @@ pub async fn serve_on(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let local = listener.local_addr().ok();
+    let local = listener.local_addr().map_err(ServeError::Listener)?;
     let (reporter, health) = tonic_health::server::health_reporter();
     reporter
         .set_service_status(CERTIFICATE_SERVICE, ServingStatus::Serving)
@@ -94,7 +96,7 @@ pub async fn serve_on(
         .add_service(certificates)
         .serve_with_incoming_shutdown(TcpIncoming::from(listener), signal);
 
-    tracing::info!(addr = ?local, "serving {CERTIFICATE_SERVICE}");
+    tracing::info!(addr = %local, "serving {CERTIFICATE_SERVICE}");
     tokio::select! {
         result = server => result?,
         () = async {

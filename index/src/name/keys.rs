@@ -5,9 +5,7 @@
 
 /// Turkic patronymic suffixes after skeleton: ұлы/улы/uly, қызы/кызы/kyzy/qyzy, уулу (Kyrgyz),
 /// оглы/oğlu (Azerbaijani), ўғли/o'g'li (Uzbek), гызы. Longest first where one ends another.
-const TURKIC: &[&str] = &[
-    "uulu", "ugli", "ogli", "oglu", "kizi", "gizi", "uli", "ulu",
-];
+const TURKIC: &[&str] = &["uulu", "ugli", "ogli", "oglu", "kizi", "gizi", "uli", "ulu"];
 
 /// Russian (and Ukrainian) patronymic suffixes after skeleton, longest first; "vich"/"vna" catch
 /// a dropped o/e ("Нурланвич").
@@ -19,7 +17,7 @@ const RUSSIAN: &[&str] = &[
 /// ("Гули") are not taken for patronymics.
 const MIN_ROOT: usize = 3;
 
-/// Skeletons this long or longer drop non-initial vowels in the phonetic key (vowel typos in
+/// Skeletons this long or longer (not counting doubled letters) drop non-initial vowels in the phonetic key (vowel typos in
 /// long names); shorter ones keep vowel classes (Марат ≠ Мурат, Ерлан = Ерлен).
 const LONG_NAME: usize = 8;
 
@@ -72,12 +70,20 @@ pub(crate) fn patronymic_split(skel: &str) -> Option<(String, PatronymicKind)> {
     None
 }
 
-/// See [`crate::name::patronymic_root`].
+/// If the skeleton is a patronymic (-ovich/-evich/-ovna/-evna/-ichna/-ivna, -uly/-ulu/-uulu/
+/// -kyzy/-qyzy/-ogly/-ugli, joined), its root (the father's name skeleton): Серикович,
+/// Сериковна, Серікұлы, Серикулы, Serikuly, Серікқызы → "serik" = skeleton("Серік"). A father's
+/// name ending in vowel+й loses the й (Жумабаевич and Жұмабайұлы → "jumaba"), because the
+/// Russian form cannot show it (Мусаевич ← Муса, Жумабаевич ← Жұмабай). Roots are at least 3
+/// letters. None otherwise.
 pub fn patronymic_root(skel: &str) -> Option<String> {
     patronymic_split(skel).map(|(root, _)| root)
 }
 
-/// See [`crate::name::surname_stem`].
+/// Surname skeleton → stem without gender/Russian suffix: -ov/-ova, -ev/-eva stripped, -ina
+/// folded to -in, -skaia/-skoi folded to -ski, a Turkic patronymic standing as surname reduced
+/// to its root, a dropped ending's final vowel+й cut, so Жумабаев, Жумабаева, Жұмабай all give
+/// "jumaba". Never strips so much that fewer than 3 letters remain.
 pub fn surname_stem(skel: &str) -> String {
     // A father's name with ұлы/қызы standing as the surname: its root is the stem (Нұрланұлы ~ Нурланов).
     if let Some((root, PatronymicKind::Turkic)) = patronymic_split(skel) {
@@ -117,14 +123,24 @@ fn stem_core(s: &str) -> String {
     s.to_string()
 }
 
-/// See [`crate::name::phonetic_key`].
+/// Phonetic key of a skeleton, robust to vowel errors and doubled letters (Ерлан/Ерлен meet;
+/// Асель/Асылбек, Марат/Мурат do not). The first letter keeps its class (an initial vowel stays
+/// itself); doubles collapse; confusable consonants share a class (b/p/f, d/t, g/k/q/x/kh,
+/// s/z/ts, sh/ch/shch, ks/x). Short skeletons keep vowel classes (a=e, o=u, i); skeletons of 8+
+/// letters drop non-initial vowels, so one wrong vowel in a long name does not matter.
 pub fn phonetic_key(skel: &str) -> String {
     let b: Vec<u8> = skel
         .bytes()
         .filter(u8::is_ascii_alphabetic)
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    let long = b.len() >= LONG_NAME;
+    // Length without doubled letters, so Мухаммед and Мухамед fall on the same side.
+    let distinct = b
+        .iter()
+        .enumerate()
+        .filter(|&(k, &c)| k == 0 || b[k - 1] != c)
+        .count();
+    let long = distinct >= LONG_NAME;
     let at = |k: usize| b.get(k).copied().unwrap_or(0);
     let mut out = String::with_capacity(b.len());
     let mut last: u8 = 0;

@@ -3,16 +3,62 @@
 //! Owns the transliteration tables and the Latin digraph canonicaliser. It must never panic, never
 //! look at more than one part, and never decide whether two names match.
 
+use std::cell::RefCell;
+
 use unicode_normalization::char::decompose_compatible;
 
-/// See [`crate::name::skeleton`]. Two stages: (A) every letter → lowercase ASCII in a
-/// passport-like transliteration (mixed-script words repaired first); (B) Latin digraphs →
-/// canonical letters. Stage B's output is a fixed point of A+B, so skeleton is idempotent.
+/// One name part (a single word or a joined compound) → canonical comparable skeleton: lowercase
+/// ASCII Latin in one scheme, so Жұмабаев, Жумабаев, ЖУМАБАЕВ, Zhumabayev, Jumabaev, Zhumabaev,
+/// Jumabayev all give "jumabaev". Drops hyphens/apostrophes/spaces/dots and anything that is not
+/// a letter; folds Kazakh letters to Russian look-alikes, repairs Latin look-alikes typed inside
+/// Cyrillic words (and the reverse), ё→е, Дж→Ж, reads the official 2021 Kazakh Latin and passport
+/// digraphs. Returns "" for input with no letters; never panics; idempotent.
+///
+/// Two stages: (A) every letter → lowercase ASCII in a passport-like transliteration; (B) Latin
+/// digraphs → canonical letters. Stage B's output is a fixed point of A+B.
+///
+/// | source | skeleton |
+/// |---|---|
+/// | Ж, Дж, J, ZH, DZH, DJ, Ž | j |
+/// | Х, Һ, KH, H (alone), X | x |
+/// | Ш, Щ, SH, SHCH, Ş, Š | sh |
+/// | Ч, CH, Ç, Č | ch |
+/// | Ц, TS | ts |
+/// | Ғ, Г, G, GH, Ğ | g |
+/// | Қ, К, K, Q, C (alone), CK | k |
+/// | Ң, Н, N, Ñ, NG (+ following G/H) | n |
+/// | И, Й, Ы, І, I, İ, ı, Y (alone); repeats collapse | i |
+/// | Е, Ё, Э, E, YE; Ё/YO after a consonant | e |
+/// | Ю, YU, IU / Я, YA, IA | iu / ia |
+/// | Ә Ä Ə → a, Ө Ö → o, Ұ Ү Ū Ü → u, W → v, PH → f, TH → t | |
+/// | Ь, Ъ, vowel+I before E (-AIEV) | dropped |
 pub fn skeleton(part: &str) -> String {
-    let mut latin = Vec::with_capacity(part.len() + 4);
-    to_ascii_latin(part, &mut latin);
-    let mut out = Vec::with_capacity(latin.len());
-    canonicalize(&latin, &mut out);
+    thread_local! {
+        static LATIN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let mut out = Vec::new();
+    let mut run = |latin: &mut Vec<u8>| {
+        latin.clear();
+        to_ascii_latin(part, latin);
+        out.reserve_exact(latin.len());
+        canonicalize(latin, &mut out);
+    };
+    // The scratch buffer saves an allocation per call; fall back to a fresh one if it is busy.
+    let reused = LATIN
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut latin) => {
+                run(&mut latin);
+                if latin.capacity() > 4096 {
+                    *latin = Vec::new(); // do not keep a huge input's buffer alive
+                }
+                true
+            }
+            Err(_) => false,
+        })
+        .unwrap_or(false);
+    if !reused {
+        run(&mut Vec::new());
+    }
     // Only ASCII bytes are ever pushed; the fallback is unreachable but keeps this panic-free.
     String::from_utf8(out).unwrap_or_default()
 }
@@ -90,9 +136,21 @@ fn cyrillic_to_latin(c: char) -> Option<u8> {
 }
 
 fn to_ascii_latin(s: &str, out: &mut Vec<u8>) {
+    if s.is_ascii() {
+        out.extend(
+            s.bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .map(|b| b.to_ascii_lowercase()),
+        );
+        return;
+    }
+    if !has_mixed_word(s) {
+        // emit_char drops separators itself; words only matter for the mixed-script vote.
+        s.chars().for_each(|c| emit_char(c, out));
+        return;
+    }
     let mut rest = s;
     while !rest.is_empty() {
-        // Skip separators (anything that is not a letter).
         let start = rest
             .char_indices()
             .find(|&(_, c)| c.is_alphabetic())
@@ -108,6 +166,26 @@ fn to_ascii_latin(s: &str, out: &mut Vec<u8>) {
             word_to_ascii(word, out);
         }
     }
+}
+
+/// Whether some word holds both Cyrillic and Latin letters (the rare case needing a vote).
+fn has_mixed_word(s: &str) -> bool {
+    let (mut cyr, mut lat) = (false, false);
+    for c in s.chars() {
+        match script_of(c) {
+            Script::Cyrillic => cyr = true,
+            Script::LatinLookAlike | Script::LatinOther => lat = true,
+            Script::Other => {
+                if !c.is_alphabetic() {
+                    (cyr, lat) = (false, false);
+                }
+            }
+        }
+        if cyr && lat {
+            return true;
+        }
+    }
+    false
 }
 
 fn word_to_ascii(word: &str, out: &mut Vec<u8>) {
@@ -157,12 +235,34 @@ fn cyrillic_lower(c: char) -> char {
         'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
         'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
         'а'..='я' | 'ѐ'..='џ' => c,
-        _ => c.to_lowercase().next().unwrap_or(c),
+        // Pairs upper/lower at even/odd code points (Ә ә, Ғ ғ, Қ қ, Ң ң, Ө ө, Ұ ұ, Ү ү, Һ һ, І і …),
+        // except U+04C1..=U+04CE (odd/even) and the palochka U+04C0.
+        '\u{0460}'..='\u{04BF}' | '\u{04D0}'..='\u{052F}' => {
+            char::from_u32(c as u32 | 1).unwrap_or(c)
+        }
+        '\u{04C1}'..='\u{04CE}' if c as u32 % 2 == 1 => char::from_u32(c as u32 + 1).unwrap_or(c),
+        '\u{04C0}' => '\u{04CF}',
+        _ => c,
     }
 }
 
+/// Russian а..я in order.
+const RUSSIAN: [&[u8]; 32] = [
+    b"a", b"b", b"v", b"g", b"d", b"e", b"zh", b"z", b"i", b"i", b"k", b"l", b"m", b"n", b"o",
+    b"p", b"r", b"s", b"t", b"u", b"f", b"kh", b"ts", b"ch", b"sh", b"shch", b"", b"i", b"", b"e",
+    b"iu", b"ia",
+];
+
 fn emit_cyrillic(c: char, out: &mut Vec<u8>) {
-    let s: &[u8] = match cyrillic_lower(c) {
+    let lower = cyrillic_lower(c);
+    if let Some(s) = (lower as u32)
+        .checked_sub('а' as u32)
+        .and_then(|k| RUSSIAN.get(k as usize))
+    {
+        out.extend_from_slice(s);
+        return;
+    }
+    let s: &[u8] = match lower {
         'а' | 'ә' | 'ӓ' | 'ӕ' => b"a",
         'б' => b"b",
         'в' => b"v",
@@ -244,10 +344,7 @@ fn push(out: &mut Vec<u8>, c: u8) {
         // й, ы, и, і all fold to i: "ии", "ий", "ия" → one i.
         b'i' if out.last() == Some(&b'i') => {}
         // -aiev / -aev, Sergeiev / Sergeev: i between a vowel and e is the glide of е.
-        b'e' if out.last() == Some(&b'i')
-            && out.len() >= 2
-            && is_vowel(out[out.len() - 2]) =>
-        {
+        b'e' if out.last() == Some(&b'i') && out.len() >= 2 && is_vowel(out[out.len() - 2]) => {
             if let Some(l) = out.last_mut() {
                 *l = b'e';
             }

@@ -1,0 +1,76 @@
+//! `tanu-eval`: labelled evaluation of the matching engine on a query set with its truth —
+//! misses, false reviews, top-1 accuracy and speed, as a markdown table (and optional JSON and
+//! miss log). Owns the command line only; it must never compute a metric itself (that is
+//! `tanu_tools::eval`), and it exits non-zero on misses only when asked to (`--fail-on-miss`).
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use std::path::PathBuf;
+use tanu::matching::engine::{Engine, EngineOptions};
+use tanu_tools::{calibrate, eval};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tanu-eval",
+    version,
+    about = "Measure tanu's decisions against labelled queries"
+)]
+struct Cli {
+    /// Index directory (built by `tanu build-index`).
+    #[arg(long)]
+    index: PathBuf,
+    /// Certificate queries, JSON Lines.
+    #[arg(long)]
+    queries: PathBuf,
+    /// Their truth, JSON Lines (joined by request_id).
+    #[arg(long)]
+    truth: PathBuf,
+    /// Matching model TOML to evaluate (default: the shipped model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Also write the numbers as JSON to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write every miss and false review (query, truth, decision) as JSON Lines to this file.
+    #[arg(long)]
+    misses: Option<PathBuf>,
+    /// Exit with an error when there is any miss.
+    #[arg(long)]
+    fail_on_miss: bool,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let today = chrono::Local::now().date_naive();
+    let cases = eval::load_cases(&cli.queries, &cli.truth, today)?;
+    let options = EngineOptions {
+        model: calibrate::load_base(cli.model.as_deref())?,
+        ..EngineOptions::default()
+    };
+    let engine = Engine::open_with(&cli.index, options)
+        .with_context(|| format!("opening the index {}", cli.index.display()))?;
+    let result = eval::evaluate(&engine, &cases, cli.threads, cli.misses.is_some())?;
+    print!("{}", result.render());
+    if let Some(path) = &cli.json {
+        let text = serde_json::to_string_pretty(&result.to_json())?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("numbers written to {}", path.display());
+    }
+    if let Some(path) = &cli.misses {
+        result.write_errors(path)?;
+        eprintln!(
+            "{} misses and false reviews written to {}",
+            result.errors.len(),
+            path.display()
+        );
+    }
+    let misses = result.scorecard.overall.misses;
+    if cli.fail_on_miss && misses > 0 {
+        bail!("{misses} miss(es): expected review, decided clear");
+    }
+    Ok(())
+}
