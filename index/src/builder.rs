@@ -3,6 +3,7 @@
 //! all written to a temporary directory, fsynced and renamed into place. It must never leave a
 //! half-written index where a complete one was.
 
+use crate::format::VocabularyEntry;
 use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IIN_DIR_BUCKETS, IndexCounts,
     KeyEntry, MANIFEST_FILE, Manifest, NAME_DIR_BITS, NAMES_DIR, NameEntry, OffenceEntry,
@@ -10,7 +11,7 @@ use crate::format::{
     iin_status, name_bucket,
 };
 use crate::iin::Iin;
-use crate::keys::{name_keys, term_hash};
+use crate::keys::{block_component, deletion_keys, name_keys, term_hash};
 use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
 use crate::source::{LineError, Sex, SourcePerson, parse_line};
 use rayon::prelude::*;
@@ -453,6 +454,48 @@ fn term_counts(
     out
 }
 
+/// The vocabulary of name parts with their blocking forms, and its deletion-neighbourhood table.
+pub fn vocabulary_tables(entries: &[PersonEntry]) -> (Vec<VocabularyEntry>, Vec<KeyEntry>) {
+    let mut terms: Vec<&str> = Vec::new();
+    for p in entries {
+        for n in &p.names {
+            for t in [
+                n.surname_skel.as_str(),
+                n.given_skel.as_str(),
+                n.patronymic_root.as_deref().unwrap_or(""),
+                n.surname_as_patronymic.as_str(),
+            ] {
+                if !t.is_empty() {
+                    terms.push(t);
+                }
+            }
+        }
+    }
+    terms.par_sort_unstable();
+    terms.dedup();
+    let vocabulary: Vec<VocabularyEntry> = terms
+        .par_iter()
+        .map(|t| VocabularyEntry {
+            term: t.to_string(),
+            block: block_component(t),
+        })
+        .collect();
+    let mut table: Vec<KeyEntry> = vocabulary
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, v)| {
+            let mut keys = Vec::new();
+            deletion_keys(&v.term, &mut keys);
+            keys.into_iter().map(move |key| KeyEntry {
+                key,
+                person: i as u32,
+            })
+        })
+        .collect();
+    table.par_sort_unstable();
+    (vocabulary, table)
+}
+
 fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let (mut iin, (mut birth, mut names)): (Vec<KeyEntry>, (Vec<KeyEntry>, Vec<KeyEntry>)) =
         entries
@@ -477,6 +520,7 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     names.par_sort_unstable();
     let surname_counts = term_counts(&entries, |n| n.surname_stem.as_str());
     let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
+    let (vocabulary, deletion_table) = vocabulary_tables(&entries);
     let iin_dir = directory(&iin, IIN_DIR_BUCKETS as usize, iin_bucket);
     let name_dir = directory(&names, 1 << NAME_DIR_BITS, name_bucket);
     RegistryArchive {
@@ -484,6 +528,8 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
         name_count: entries.len() as u64,
         iin_dir,
         name_dir,
+        vocabulary,
+        deletion_table,
         persons: entries,
         iin_table: iin,
         birth_table: birth,

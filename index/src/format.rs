@@ -138,6 +138,16 @@ pub struct TermCount {
     pub count: u32,
 }
 
+/// One distinct name part of the registry (see `fuzzy::vocabulary`) and its blocking form.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VocabularyEntry {
+    /// The skeleton.
+    pub term: String,
+    /// `keys::block_component(term)`, precomputed so a fuzzy look-up allocates nothing per
+    /// spelling.
+    pub block: String,
+}
+
 /// The root of `persons.rkyv`.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct RegistryArchive {
@@ -161,6 +171,13 @@ pub struct RegistryArchive {
     pub given_counts: Vec<TermCount>,
     /// Number of names counted in the two tables above.
     pub name_count: u64,
+    /// Every distinct name part, sorted by term.
+    pub vocabulary: Vec<VocabularyEntry>,
+    /// Deletion neighbourhood of the vocabulary: the hash of each term and of each of its
+    /// one-character deletions → the term's row in `vocabulary` (in the `person` field). Two
+    /// terms one edit apart (substitution, insertion, deletion or adjacent transposition)
+    /// always share a key. Sorted.
+    pub deletion_table: Vec<KeyEntry>,
 }
 
 fn category_code(c: Category) -> u8 {

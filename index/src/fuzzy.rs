@@ -8,9 +8,10 @@ use crate::builder::BuildProgress;
 use crate::format::PersonEntry;
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, STRING, Schema};
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, InvertedIndexReader, ReloadPolicy, TantivyDocument, Term};
 
 const PART: &str = "part";
 
@@ -73,9 +74,11 @@ pub fn build_name_index(
 
 /// The opened vocabulary index.
 pub struct FuzzyNameIndex {
-    reader: IndexReader,
     part: Field,
     docs: u64,
+    /// The term dictionaries of every segment, opened once (the vocabulary never changes while
+    /// an index is open).
+    inverted: Vec<Arc<InvertedIndexReader>>,
 }
 
 /// Edit distance allowed for a term of this many characters: none for very short parts (every
@@ -100,8 +103,19 @@ impl FuzzyNameIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| e.to_string())?;
-        let docs = reader.searcher().num_docs();
-        Ok(FuzzyNameIndex { reader, part, docs })
+        let searcher = reader.searcher();
+        let docs = searcher.num_docs();
+        let inverted = searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| seg.inverted_index(part))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(|e| e.to_string())?;
+        Ok(FuzzyNameIndex {
+            part,
+            docs,
+            inverted,
+        })
     }
 
     /// Number of distinct name parts.
@@ -125,9 +139,7 @@ impl FuzzyNameIndex {
         }
         let query = FuzzyTermQuery::new(Term::from_field_text(self.part, term), d, true);
         let automaton = query.automaton().map_err(|e| e.to_string())?;
-        let searcher = self.reader.searcher();
-        for seg in searcher.segment_readers() {
-            let inverted = seg.inverted_index(self.part).map_err(|e| e.to_string())?;
+        for inverted in &self.inverted {
             let mut stream = inverted
                 .terms()
                 .search(&automaton)
@@ -151,10 +163,8 @@ impl FuzzyNameIndex {
 
     /// Every term, in order (for `verify-index`).
     pub fn all_terms(&self) -> Result<Vec<String>, String> {
-        let searcher = self.reader.searcher();
         let mut out = Vec::with_capacity(self.docs as usize);
-        for seg in searcher.segment_readers() {
-            let inverted = seg.inverted_index(self.part).map_err(|e| e.to_string())?;
+        for inverted in &self.inverted {
             let mut stream = inverted.terms().stream().map_err(|e| e.to_string())?;
             while stream.advance() {
                 out.push(String::from_utf8_lossy(stream.key()).into_owned());

@@ -14,6 +14,60 @@ pub fn term_hash(term: &str) -> u64 {
     xxh3_64(term.as_bytes())
 }
 
+/// The deletion-neighbourhood keys of a term: the hash of the term and of every string made by
+/// deleting one character (deduplicated). Terms one edit apart share at least one key.
+pub fn deletion_keys(term: &str, out: &mut Vec<u64>) {
+    out.clear();
+    let bytes = term.as_bytes();
+    out.push(xxh3_64(bytes) ^ DELETION_SALT);
+    let mut buf = Vec::with_capacity(bytes.len());
+    for (i, _) in term.char_indices() {
+        let next = term[i..].chars().next().map_or(0, char::len_utf8);
+        buf.clear();
+        buf.extend_from_slice(&bytes[..i]);
+        buf.extend_from_slice(&bytes[i + next..]);
+        out.push(xxh3_64(&buf) ^ DELETION_SALT);
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Whether two strings are at most one edit apart: one substitution, insertion, deletion or
+/// adjacent transposition (by bytes for ASCII skeletons, by characters otherwise).
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit_slices(a.as_bytes(), b.as_bytes());
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit_slices(&a, &b)
+}
+
+fn one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        if p == short.len() {
+            return true;
+        }
+        short[p + 1..] == long[p + 1..]
+            || (p + 1 < short.len()
+                && short[p] == long[p + 1]
+                && short[p + 1] == long[p]
+                && short[p + 2..] == long[p + 2..])
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
+/// Keeps deletion keys apart from term hashes.
+const DELETION_SALT: u64 = 0x7461_6e75_6465_6c31;
+
 const TAG_NAMES: u8 = 1;
 const TAG_NAMES_YEAR: u8 = 2;
 
@@ -118,6 +172,25 @@ mod tests {
     fn different_names_do_not_share_keys() {
         let a = keys("Жұмабаев", "Ерлан", None, Some(1987));
         let b = keys("Жұмабаев", "Асель", None, Some(1987));
+        assert!(!a.iter().any(|k| b.contains(k)));
+    }
+
+    #[test]
+    fn one_edit_apart_terms_share_a_deletion_key() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for (x, y) in [
+            ("erlan", "erlen"),
+            ("erlan", "elran"),
+            ("erlan", "erlann"),
+            ("aigul", "aigl"),
+        ] {
+            deletion_keys(x, &mut a);
+            deletion_keys(y, &mut b);
+            assert!(a.iter().any(|k| b.contains(k)), "{x} {y}");
+        }
+        deletion_keys("erlan", &mut a);
+        deletion_keys("marat", &mut b);
         assert!(!a.iter().any(|k| b.contains(k)));
     }
 

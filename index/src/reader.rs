@@ -9,7 +9,7 @@ use crate::format::{
     IIN_DIR_BUCKETS, KeyEntry, MANIFEST_FILE, Manifest, NAME_DIR_BITS, NAMES_DIR, RegistryArchive,
     checksum_hex, directory, iin_bucket, name_bucket,
 };
-use crate::keys::{NameKey, term_hash};
+use crate::keys::{NameKey, deletion_keys, term_hash, within_one_edit};
 use rkyv::rancor;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -305,6 +305,37 @@ impl RegistryIndex {
         count(&self.archive().given_counts, term_hash(skel))
     }
 
+    /// Rows of `vocabulary` one edit away from `term` (substitution, insertion, deletion or
+    /// adjacent transposition), `term` itself excluded, into `out`. Allocates only `out`'s growth
+    /// and one key buffer.
+    pub fn terms_one_edit_from(&self, term: &str, keys: &mut Vec<u64>, out: &mut Vec<u32>) {
+        out.clear();
+        let a = self.archive();
+        deletion_keys(term, keys);
+        for &k in keys.iter() {
+            for e in lookup(&a.deletion_table, k) {
+                let row = e.person.to_native();
+                if out.contains(&row) {
+                    continue;
+                }
+                if let Some(v) = a.vocabulary.get(row as usize)
+                    && v.term.as_str() != term
+                    && within_one_edit(term, v.term.as_str())
+                {
+                    out.push(row);
+                }
+            }
+        }
+    }
+
+    /// One vocabulary row: the term and its blocking form.
+    pub fn vocabulary_entry(&self, row: u32) -> Option<(&str, &str)> {
+        self.archive()
+            .vocabulary
+            .get(row as usize)
+            .map(|v| (v.term.as_str(), v.block.as_str()))
+    }
+
     /// Number of persons the frequency tables were counted over.
     pub fn name_population(&self) -> u64 {
         self.archive().name_count.to_native()
@@ -411,6 +442,13 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     check("the birth-date table", &full.birth_table, birth)?;
     let key_rows = (full.iin_table.len() + full.birth_table.len() + full.name_table.len()) as u64;
     check("the name-key table", &full.name_table, names)?;
+    let (vocabulary, deletions) = crate::builder::vocabulary_tables(&full.persons);
+    if vocabulary != full.vocabulary {
+        return Err(IndexError::Inconsistent(
+            "the vocabulary does not match the persons' name parts".into(),
+        ));
+    }
+    check("the deletion table", &full.deletion_table, deletions)?;
     if full.iin_dir != directory(&full.iin_table, IIN_DIR_BUCKETS as usize, iin_bucket)
         || full.name_dir != directory(&full.name_table, 1 << NAME_DIR_BITS, name_bucket)
     {

@@ -7,6 +7,7 @@ use crate::matching::query::QueryKind;
 use crate::matching::scoring::QueryFeatures;
 use tanu_index::date::PartialDate;
 use tanu_index::format::ArchivedKeyEntry;
+use tanu_index::fuzzy::edit_distance_for;
 use tanu_index::keys::{block_component, name_keys, pair_name_keys};
 use tanu_index::name::NormalizedName;
 use tanu_index::reader::RegistryIndex;
@@ -240,7 +241,8 @@ pub fn collect(
     // the surname (with the given name as stated) and of the given name (with the surname as
     // stated), mapped to persons through the same name keys.
     let own = [block_component(&q.surname), block_component(&q.given)];
-    let mut variants = Vec::new();
+    let (mut rows, mut keys_buf, mut spellings) = (Vec::new(), Vec::new(), Vec::new());
+    let mut components: Vec<String> = Vec::new();
     let mut fuzzy_keys = Vec::new();
     for (side, term) in [q.surname.as_str(), q.given.as_str()]
         .into_iter()
@@ -250,15 +252,36 @@ pub fn collect(
         if other.is_empty() {
             continue;
         }
-        match index
-            .names()
-            .variants(term, caps.fuzzy_variants, &mut variants)
-        {
-            Ok(true) => out.capped |= 1 << Path::Fuzzy as u8,
-            Ok(false) => {}
-            Err(_) => continue,
+        components.clear();
+        match edit_distance_for(term) {
+            0 => continue,
+            // One edit: the deletion-neighbourhood table of the archive (a few hash look-ups).
+            1 => {
+                index.terms_one_edit_from(term, &mut keys_buf, &mut rows);
+                if rows.len() > caps.fuzzy_variants {
+                    out.capped |= 1 << Path::Fuzzy as u8;
+                }
+                components.extend(
+                    rows.iter()
+                        .take(caps.fuzzy_variants)
+                        .filter_map(|&r| index.vocabulary_entry(r))
+                        .map(|(_, block)| block.to_string()),
+                );
+            }
+            // Two edits, for long names: tantivy's Levenshtein automaton over the vocabulary.
+            _ => match index
+                .names()
+                .variants(term, caps.fuzzy_variants, &mut spellings)
+            {
+                Ok(capped) => {
+                    if capped {
+                        out.capped |= 1 << Path::Fuzzy as u8;
+                    }
+                    components.extend(spellings.iter().map(|s| block_component(s)));
+                }
+                Err(_) => continue,
+            },
         }
-        let mut components: Vec<String> = variants.iter().map(|v| block_component(v)).collect();
         components.sort_unstable();
         components.dedup();
         for c in components.iter().filter(|c| **c != own[side]) {

@@ -67,31 +67,7 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     jaro + 0.1 * prefix * (1.0 - jaro)
 }
 
-/// Whether two strings are at most one edit apart (substitution, insertion, deletion, or
-/// adjacent transposition).
-pub fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a == b {
-        return true;
-    }
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-    if short.len() == long.len() {
-        // substitution or transposition at p
-        if short[p + 1..] == long[p + 1..] {
-            return true;
-        }
-        p + 1 < short.len()
-            && short[p] == long[p + 1]
-            && short[p + 1] == long[p]
-            && short[p + 2..] == long[p + 2..]
-    } else {
-        short[p..] == long[p + 1..]
-    }
-}
+pub use tanu_index::keys::within_one_edit;
 
 /// Threshold above which two name skeletons are "close".
 pub const CLOSE_JW: f64 = 0.90;

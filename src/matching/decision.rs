@@ -48,6 +48,9 @@ pub struct Explanation {
     pub fields: Vec<FieldEvidence>,
     /// prior + Σ weights + Σ adjustments.
     pub total: f64,
+    /// When set, why the candidate cannot be the applicant whatever its weight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ruled_out: Option<&'static str>,
     /// How the candidate was found (`iin`, `iin_near_miss`, `birth_date`, `name_key`, `fuzzy`).
     pub found_by: Vec<&'static str>,
 }

@@ -6,7 +6,9 @@ use crate::matching::candidates::{CandidateSet, Caps, Path as CandidatePath, col
 use crate::matching::decision::{Band, Candidate, Decision, Verdict};
 use crate::matching::model::MatchModel;
 use crate::matching::query::{Query, QueryKind};
-use crate::matching::scoring::{QueryFeatures, Scored, explain, probability, score};
+use crate::matching::scoring::{
+    QueryFeatures, Scored, explain, given_name_compatible, probability, score,
+};
 use crate::rules::{CertificateKind, analyse};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -135,8 +137,13 @@ impl Engine {
                 &self.options.caps,
                 set,
             );
-            scored.clear();
+            // A person only a birth-date block found, whose given names are all incompatible,
+            // is ruled out whatever else it holds: skip it before scoring.
             let persons = &self.index.archive().persons;
+            set.entries.retain(|&(i, by)| {
+                by != found_by::BIRTH_DATE || given_name_compatible(&features, &persons[i as usize])
+            });
+            scored.clear();
             if set.entries.len() >= PARALLEL_SCORING_FROM {
                 set.entries
                     .par_iter()

@@ -4,7 +4,8 @@
 //! only for the candidates that are shown. It must never choose which persons to score.
 
 use crate::matching::compare::{
-    IinSide, birth_level, close, digits_of, iin_level, part_level, surname_level,
+    IinSide, birth_level, close, digits_of, iin_level, jaro_winkler, part_level, surname_level,
+    within_one_edit,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -173,8 +174,38 @@ pub struct Scored {
     pub name_index: u8,
     pub alignment: Alignment,
     pub band: Band,
+    /// Why the candidate cannot be the applicant, whatever its weight.
+    pub ruled_out: Option<RuledOut>,
     /// `candidates::found_by` bits.
     pub found_by: u8,
+}
+
+/// Evidence that rules a candidate out, whatever the other fields say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuledOut {
+    /// Both IINs are valid, consistent with their own birth date and sex, and more than one edit
+    /// apart: two different people (namesakes with one birth date are common).
+    IinsDiffer,
+    /// Both birth dates are full and neither equal, swapped, one day apart nor one typo apart, and
+    /// no IIN links the two.
+    BirthDatesDiffer,
+    /// The given names are not the same name in any spelling, order or alias (not even one edit
+    /// or Jaro-Winkler 0.80 apart), and no IIN links the two.
+    GivenNamesDiffer,
+    /// Both the surname and the patronymic differ (a married name keeps the patronymic), and no
+    /// IIN links the two.
+    SurnameAndPatronymicDiffer,
+}
+
+impl RuledOut {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuledOut::IinsDiffer => "trusted IINs differ by more than one edit",
+            RuledOut::BirthDatesDiffer => "full birth dates differ beyond a typo",
+            RuledOut::GivenNamesDiffer => "given names differ in every spelling and order",
+            RuledOut::SurnameAndPatronymicDiffer => "surname and patronymic both differ",
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -214,7 +245,44 @@ fn name_score(
     }
 }
 
-fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> NameScore {
+/// Whether two given names could be one name written differently: any level but `different`, or
+/// a looser similarity than `close` (one edit at any length, Jaro-Winkler ≥ 0.80). Only a given
+/// name that fails this rules a candidate out.
+fn given_compatible(level_code: u8, q: &str, c: &str) -> bool {
+    level_code != level::part::DIFFERENT
+        || (q.len().min(c.len()) >= 2 && within_one_edit(q, c))
+        || jaro_winkler(q, c) >= LOOSE_GIVEN_JW
+}
+
+/// Jaro-Winkler similarity above which two given names are never used to rule a candidate out.
+const LOOSE_GIVEN_JW: f64 = 0.80;
+
+/// Whether the query's given name is compatible with one registry name's, straight or swapped
+/// (the query's surname then meets the registry's given name).
+fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
+    let straight = part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon);
+    if given_compatible(straight, &q.given, &c.given_skel) {
+        return true;
+    }
+    let surname_meets_given = !q.surname.is_empty()
+        && !c.given_skel.is_empty()
+        && (q.surname == c.given_skel.as_str() || close(&q.surname, &c.given_skel));
+    surname_meets_given && {
+        let swapped = part_level(&q.given, "", &c.surname_skel, "");
+        given_compatible(swapped, &q.given, &c.surname_skel)
+    }
+}
+
+/// Whether a person could survive scoring on names: false only when every name's given name is
+/// incompatible with the query's, which rules the person out unless an IIN links them. Lets the
+/// engine skip candidates that only a birth-date block found.
+pub fn given_name_compatible(q: &QueryFeatures, p: &ArchivedPersonEntry) -> bool {
+    q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
+}
+
+/// The best alignment of the query's name with one registry name, and whether any alignment
+/// has a compatible given name.
+fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (NameScore, bool) {
     let c_patr = c.patronymic_root.as_ref().map_or("", |s| s.as_str());
     let c_patr_phon = c.patronymic_phon.as_str();
     let g = part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon);
@@ -231,6 +299,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
         part_level(&q.patronymic_root, &q.patronymic_phon, c_patr, c_patr_phon),
     ];
     let mut best = name_score(model, straight, q, Alignment::Straight);
+    let given_ok = entry_given_ok(q, c);
     // Swapped: the query's surname is the registry's given name and the other way round.
     let swap_s = if q.surname.is_empty() || c.given_skel.is_empty() {
         level::surname::MISSING
@@ -290,7 +359,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
             best = alt;
         }
     }
-    best
+    (best, given_ok)
 }
 
 /// The registry side's IIN, its own birth date and sex.
@@ -351,8 +420,10 @@ pub fn score(
         alignment: Alignment::Straight,
     };
     let mut name_index = 0u8;
+    let mut given_ok = false;
     for (i, n) in p.names.iter().enumerate() {
-        let s = best_name(model, q, n);
+        let (s, ok) = best_name(model, q, n);
+        given_ok |= ok;
         if s.weight > best.weight {
             best = s;
             name_index = i.min(255) as u8;
@@ -379,8 +450,24 @@ pub fn score(
         + best.weight
         + model.weight(Field::BirthDate, birth)
         + model.weight(Field::Sex, sex);
-    let band = if iin == level::iin::DIFFERENT {
-        // Two trusted IINs more than one edit apart: two different people, whatever the names.
+    // An exact IIN is never ruled out; an IIN one edit away links only when the names agree.
+    let [s_level, _, p_level] = best.levels;
+    let ruled_out = if iin == level::iin::DIFFERENT {
+        Some(RuledOut::IinsDiffer)
+    } else if iin == level::iin::EXACT {
+        None
+    } else if !given_ok && !q.given.is_empty() {
+        Some(RuledOut::GivenNamesDiffer)
+    } else if iin == level::iin::ONE_EDIT {
+        None
+    } else if birth == level::birth::DIFFERENT {
+        Some(RuledOut::BirthDatesDiffer)
+    } else if s_level == level::surname::DIFFERENT && p_level == level::part::DIFFERENT {
+        Some(RuledOut::SurnameAndPatronymicDiffer)
+    } else {
+        None
+    };
+    let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {
         Band::Certain
@@ -404,6 +491,7 @@ pub fn score(
         name_index,
         alignment: best.alignment,
         band,
+        ruled_out,
         found_by,
     }
 }
@@ -473,6 +561,7 @@ pub fn explain(
         prior: model.prior,
         fields,
         total: round(s.total),
+        ruled_out: s.ruled_out.map(RuledOut::as_str),
         found_by,
     }
 }

@@ -38,6 +38,10 @@ enum Command {
         /// The population is persons × this; non-registry applicants come from it.
         #[arg(long, default_value_t = 5)]
         population_factor: u64,
+        /// Query mix: `natural` (applicants as they come, a few constructed hard negatives) or
+        /// `stress` (a third of the queries are constructed namesakes and siblings).
+        #[arg(long, default_value = "natural", value_parser = ["natural", "stress"])]
+        mix: String,
         #[arg(long)]
         out_dir: PathBuf,
     },
@@ -72,10 +76,16 @@ fn main() -> Result<()> {
             queries,
             seed,
             population_factor,
+            mix,
             out_dir,
         } => {
             let mut cfg = WorldConfig::new(seed, persons, queries);
             cfg.population_factor = population_factor;
+            cfg.query_mix = if mix == "stress" {
+                synth::QueryMix::stress()
+            } else {
+                synth::QueryMix::natural()
+            };
             let s = synth::generate_world(&cfg, &out_dir, progress)?;
             (out_dir.display().to_string(), s)
         }

@@ -139,6 +139,29 @@ pub struct QueryMix {
 
 impl Default for QueryMix {
     fn default() -> Self {
+        QueryMix::natural()
+    }
+}
+
+impl QueryMix {
+    /// Applicants as they come: most are random people of the population (namesakes of registry
+    /// persons arise by chance, often, since names follow Zipf's law), with a few constructed hard
+    /// negatives of each kind.
+    pub fn natural() -> QueryMix {
+        QueryMix {
+            in_registry: 0.30,
+            random: 0.60,
+            namesake: 0.03,
+            namesake_same_birth_date: 0.01,
+            same_surname_birth_date: 0.03,
+            sibling: 0.03,
+            criminal_share: 0.7,
+        }
+    }
+
+    /// A stress set: a third of all queries are constructed hard negatives (same full name, same
+    /// name and birth date, same surname and birth date, siblings).
+    pub fn stress() -> QueryMix {
         QueryMix {
             in_registry: 0.30,
             random: 0.28,
