@@ -528,6 +528,7 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
         name_count: entries.len() as u64,
         iin_dir,
         name_dir,
+        deletion_dir: directory(&deletion_table, 1 << NAME_DIR_BITS, name_bucket),
         vocabulary,
         deletion_table,
         persons: entries,

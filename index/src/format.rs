@@ -178,6 +178,8 @@ pub struct RegistryArchive {
     /// terms one edit apart (substitution, insertion, deletion or adjacent transposition)
     /// always share a key. Sorted.
     pub deletion_table: Vec<KeyEntry>,
+    /// Directory of `deletion_table` by the top `NAME_DIR_BITS` bits of the key.
+    pub deletion_dir: Vec<u32>,
 }
 
 fn category_code(c: Category) -> u8 {

@@ -95,50 +95,83 @@ fn pair_key(tag: u8, a: &str, b: &str, year: u16) -> NameKey {
     NameKey(xxh3_64(&buf))
 }
 
-/// The name keys of one normalised name, with and without the birth year:
-/// {surname, given} order-free, and {patronymic root, given} (a father's name can take the
-/// surname's place). Registry names and query names use this same function.
-pub fn name_keys(name: &NormalizedName, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
+/// The blocking pairs of one normalised name, as block components: {surname, given},
+/// {patronymic root, given} (a father's name can take the surname's place, and a married woman
+/// keeps her patronymic) and {surname, patronymic root} (for a mistyped given name).
+pub fn name_components(name: &NormalizedName) -> Vec<(String, String)> {
     let given = block_component(&name.given);
-    if given.is_empty() {
-        return;
-    }
-    let mut firsts: Vec<String> = Vec::with_capacity(2);
     let surname = block_component(&name.surname);
-    if !surname.is_empty() {
-        firsts.push(surname);
-    }
-    if let Some(root) = &name.patronymic_root {
-        let p = phonetic_key(root);
-        if !p.is_empty() && !firsts.contains(&p) {
-            firsts.push(p);
+    let patronymic = name
+        .patronymic_root
+        .as_deref()
+        .map(phonetic_key)
+        .unwrap_or_default();
+    let mut out: Vec<(String, String)> = Vec::with_capacity(3);
+    for (a, b) in [
+        (&surname, &given),
+        (&patronymic, &given),
+        (&surname, &patronymic),
+    ] {
+        if !a.is_empty() && !b.is_empty() && a != b {
+            let pair = (a.clone(), b.clone());
+            if !out.contains(&pair) {
+                out.push(pair);
+            }
         }
     }
-    for first in &firsts {
-        pair_name_keys(first, &given, birth_year, out);
+    out
+}
+
+/// The name keys of one registry name: for each blocking pair, the plain key and the key
+/// narrowed to the birth year (year 0 when the birth date is unknown, so that a query can ask
+/// for "same name, no birth date" without reading the whole plain block).
+pub fn name_keys(name: &NormalizedName, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
+    for (first, given) in name_components(name) {
+        pair_name_keys(&first, &given, birth_year, out);
     }
 }
 
 /// The keys of one pair of block components (`block_component` of a surname-like part and of a
-/// given name), without and with the birth year: what `name_keys` makes for each pair.
+/// given name): what `name_keys` makes for each pair.
 pub fn pair_name_keys(first: &str, given: &str, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
     if first.is_empty() || given.is_empty() {
         return;
     }
-    out.push(pair_key(TAG_NAMES, first, given, 0));
-    if let Some(y) = birth_year {
-        out.push(pair_key(TAG_NAMES_YEAR, first, given, y));
-    }
+    out.push(plain_key(first, given));
+    out.push(year_key(first, given, birth_year.unwrap_or(0)));
 }
 
-/// The key of a name block narrowed to one birth year (used alone for partial query dates).
-pub fn name_year_keys(name: &NormalizedName, birth_year: u16) -> Vec<NameKey> {
-    let mut all = Vec::new();
-    name_keys(name, Some(birth_year), &mut all);
-    let mut plain = Vec::new();
-    name_keys(name, None, &mut plain);
-    all.retain(|k| !plain.contains(k));
-    all
+/// The key of every person with this blocking pair.
+pub fn plain_key(first: &str, given: &str) -> NameKey {
+    pair_key(TAG_NAMES, first, given, 0)
+}
+
+/// The key of the persons with this blocking pair born in `year` (0: birth date unknown).
+pub fn year_key(first: &str, given: &str, year: u16) -> NameKey {
+    pair_key(TAG_NAMES_YEAR, first, given, year)
+}
+
+/// The birth years a registry entry of `year` may hold by a slip: the year itself, one year
+/// either side, any other last or second-last digit, the last two digits swapped, and the
+/// other century; within 1800-2199.
+pub fn typo_years(year: u16) -> Vec<u16> {
+    let mut out = vec![
+        year,
+        year.saturating_sub(1),
+        year + 1,
+        year + 100,
+        year.saturating_sub(100),
+    ];
+    let (hi, tens, ones) = (year / 100, year / 10 % 10, year % 10);
+    for d in 0..10 {
+        out.push(hi * 100 + d * 10 + ones);
+        out.push(hi * 100 + tens * 10 + d);
+    }
+    out.push(hi * 100 + ones * 10 + tens);
+    out.retain(|y| (1800..2200).contains(y));
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
@@ -197,7 +230,19 @@ mod tests {
     #[test]
     fn year_keys_differ_by_year() {
         let n = normalize_name("Ахметов", "Руслан", None);
-        assert_ne!(name_year_keys(&n, 1980), name_year_keys(&n, 1981));
-        assert!(!name_year_keys(&n, 1980).is_empty());
+        let (f, g) = &name_components(&n)[0];
+        assert_ne!(year_key(f, g, 1980), year_key(f, g, 1981));
+        let mut k = Vec::new();
+        name_keys(&n, None, &mut k);
+        assert!(k.contains(&year_key(f, g, 0)));
+    }
+
+    #[test]
+    fn typo_years_cover_one_digit_slips() {
+        let ys = typo_years(1987);
+        for y in [1987, 1986, 1988, 1978, 1981, 1997, 2087, 1887] {
+            assert!(ys.contains(&y), "{y}");
+        }
+        assert!(!ys.contains(&1876));
     }
 }

@@ -313,7 +313,8 @@ impl RegistryIndex {
         let a = self.archive();
         deletion_keys(term, keys);
         for &k in keys.iter() {
-            for e in lookup(&a.deletion_table, k) {
+            let rows = bucket_rows(&a.deletion_table, &a.deletion_dir, name_bucket(k));
+            for e in lookup(rows, k) {
                 let row = e.person.to_native();
                 if out.contains(&row) {
                     continue;
@@ -451,6 +452,7 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     check("the deletion table", &full.deletion_table, deletions)?;
     if full.iin_dir != directory(&full.iin_table, IIN_DIR_BUCKETS as usize, iin_bucket)
         || full.name_dir != directory(&full.name_table, 1 << NAME_DIR_BITS, name_bucket)
+        || full.deletion_dir != directory(&full.deletion_table, 1 << NAME_DIR_BITS, name_bucket)
     {
         return Err(IndexError::Inconsistent(
             "a key-table directory does not match its table".into(),

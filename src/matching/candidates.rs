@@ -8,7 +8,7 @@ use crate::matching::scoring::QueryFeatures;
 use tanu_index::date::PartialDate;
 use tanu_index::format::ArchivedKeyEntry;
 use tanu_index::fuzzy::edit_distance_for;
-use tanu_index::keys::{block_component, name_keys, pair_name_keys};
+use tanu_index::keys::{block_component, name_components, plain_key, typo_years, year_key};
 use tanu_index::name::NormalizedName;
 use tanu_index::reader::RegistryIndex;
 
@@ -208,33 +208,45 @@ pub fn collect(
             Path::BirthDate,
         );
     }
-    // Name keys, plain and narrowed by each birth year we know.
-    let mut keys = Vec::with_capacity(8);
-    name_keys(name, None, &mut keys);
-    for k in &keys {
-        out.add_block(
-            index.by_name_key(*k),
-            caps.name_key,
-            found_by::NAME_KEY,
-            Path::NameKey,
-        );
-    }
+    // Name keys. With a birth year: the blocks of that name born in the year, in every year a
+    // slip of one digit could have written, and with no birth date at all. Without one: the
+    // whole block of the name (capped).
     let mut years: Vec<u16> = [q.birth, q.birth_alt]
         .into_iter()
         .flatten()
         .map(|d| d.year)
         .collect();
+    years.sort_unstable();
     years.dedup();
-    for &y in &years {
-        let mut year_keys = Vec::with_capacity(8);
-        name_keys(name, Some(y), &mut year_keys);
-        for k in year_keys.iter().filter(|k| !keys.contains(k)) {
+    let mut probe_years: Vec<u16> = years.iter().flat_map(|&y| typo_years(y)).collect();
+    probe_years.push(0);
+    probe_years.sort_unstable();
+    probe_years.dedup();
+    let mut exact_years: Vec<u16> = years.clone();
+    exact_years.push(0);
+    for (pair, (first, given)) in name_components(name).into_iter().enumerate() {
+        // Slips of the year are probed for the main pair {surname, given} only.
+        let probe_years = if pair == 0 {
+            &probe_years
+        } else {
+            &exact_years
+        };
+        if years.is_empty() {
             out.add_block(
-                index.by_name_key(*k),
-                caps.name_year_key,
+                index.by_name_key(plain_key(&first, &given)),
+                caps.name_key,
                 found_by::NAME_KEY,
-                Path::NameYearKey,
+                Path::NameKey,
             );
+        } else {
+            for &y in probe_years {
+                out.add_block(
+                    index.by_name_key(year_key(&first, &given, y)),
+                    caps.name_year_key,
+                    found_by::NAME_KEY,
+                    Path::NameYearKey,
+                );
+            }
         }
     }
     // Fuzzy spellings for the typos the keys miss: registry spellings within a few edits of
@@ -243,7 +255,6 @@ pub fn collect(
     let own = [block_component(&q.surname), block_component(&q.given)];
     let (mut rows, mut keys_buf, mut spellings) = (Vec::new(), Vec::new(), Vec::new());
     let mut components: Vec<String> = Vec::new();
-    let mut fuzzy_keys = Vec::new();
     for (side, term) in [q.surname.as_str(), q.given.as_str()]
         .into_iter()
         .enumerate()
@@ -285,18 +296,14 @@ pub fn collect(
         components.sort_unstable();
         components.dedup();
         for c in components.iter().filter(|c| **c != own[side]) {
-            fuzzy_keys.clear();
-            pair_name_keys(c, other, None, &mut fuzzy_keys);
-            for y in &years {
-                pair_name_keys(c, other, Some(*y), &mut fuzzy_keys);
-            }
-            for (i, k) in fuzzy_keys.iter().enumerate() {
-                let cap = if i == 0 {
-                    caps.fuzzy
-                } else {
-                    caps.name_year_key
-                };
-                out.add_block(index.by_name_key(*k), cap, found_by::FUZZY, Path::Fuzzy);
+            if years.is_empty() {
+                let block = index.by_name_key(plain_key(c, other));
+                out.add_block(block, caps.fuzzy, found_by::FUZZY, Path::Fuzzy);
+            } else {
+                for &y in years.iter().chain([0u16].iter()) {
+                    let block = index.by_name_key(year_key(c, other, y));
+                    out.add_block(block, caps.fuzzy, found_by::FUZZY, Path::Fuzzy);
+                }
             }
         }
     }

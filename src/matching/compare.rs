@@ -77,13 +77,18 @@ pub fn close(a: &str, b: &str) -> bool {
     if a.len().min(b.len()) >= 4 && within_one_edit(a, b) {
         return true;
     }
-    jaro_winkler_may_reach_close(a.as_bytes(), b.as_bytes()) && jaro_winkler(a, b) >= CLOSE_JW
+    jaro_winkler_may_reach(a.as_bytes(), b.as_bytes(), CLOSE_JW) && jaro_winkler(a, b) >= CLOSE_JW
 }
 
-/// A cheap necessary condition for Jaro-Winkler ≥ 0.90: with at most 4 prefix letters the
-/// boost gives JW ≤ 0.6·J + 0.4, so J ≥ 5/6, which needs m/|a| + m/|b| ≥ 1.5 for the m matched
-/// letters; m is at most the letters the two share (as multisets).
-fn jaro_winkler_may_reach_close(a: &[u8], b: &[u8]) -> bool {
+/// Whether Jaro-Winkler(a, b) ≥ `threshold`, with the cheap necessary condition first.
+pub fn jaro_winkler_at_least(a: &str, b: &str, threshold: f64) -> bool {
+    jaro_winkler_may_reach(a.as_bytes(), b.as_bytes(), threshold) && jaro_winkler(a, b) >= threshold
+}
+
+/// A cheap necessary condition for Jaro-Winkler ≥ t: with at most 4 prefix letters the boost
+/// gives JW ≤ 0.6·J + 0.4, so J ≥ (t − 0.4)/0.6, and J ≤ (m/|a| + m/|b| + 1)/3 for the m matched
+/// letters, where m is at most the letters the two share (as multisets).
+fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la == 0 || lb == 0 {
         return false;
@@ -100,7 +105,9 @@ fn jaro_winkler_may_reach_close(a: &[u8], b: &[u8]) -> bool {
             common += 1;
         }
     }
-    2 * common * (la + lb) >= 3 * la * lb
+    let need_j = (threshold - 0.4) / 0.6;
+    let (m, la, lb) = (common as f64, la as f64, lb as f64);
+    m / la + m / lb + 1.0 >= 3.0 * need_j - 1e-9
 }
 
 /// Compare surnames: skeletons, stems, phonetic keys, similarity.
@@ -363,7 +370,10 @@ mod tests {
         #[test]
         fn quick_reject_never_rejects_a_close_pair(a in "[a-e]{1,9}", b in "[a-e]{1,9}") {
             if jaro_winkler(&a, &b) >= CLOSE_JW {
-                prop_assert!(jaro_winkler_may_reach_close(a.as_bytes(), b.as_bytes()));
+                prop_assert!(jaro_winkler_may_reach(a.as_bytes(), b.as_bytes(), CLOSE_JW));
+            }
+            if jaro_winkler(&a, &b) >= 0.8 {
+                prop_assert!(jaro_winkler_may_reach(a.as_bytes(), b.as_bytes(), 0.8));
             }
         }
 

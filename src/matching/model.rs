@@ -50,7 +50,15 @@ impl Field {
                 "different_unverified",
                 "missing",
             ],
-            Field::Surname => &["exact", "stem", "phonetic", "close", "different", "missing"],
+            Field::Surname => &[
+                "exact",
+                "stem",
+                "phonetic",
+                "close",
+                "different",
+                "missing",
+                "different_man",
+            ],
             Field::GivenName | Field::Patronymic => {
                 &["exact", "phonetic", "close", "different", "missing"]
             }
@@ -84,6 +92,8 @@ pub mod level {
         pub const CLOSE: u8 = 3;
         pub const DIFFERENT: u8 = 4;
         pub const MISSING: u8 = 5;
+        /// Different, and one side is a man: men rarely change their surname.
+        pub const DIFFERENT_MAN: u8 = 6;
     }
     /// Given name and patronymic.
     pub mod part {

@@ -4,8 +4,8 @@
 //! only for the candidates that are shown. It must never choose which persons to score.
 
 use crate::matching::compare::{
-    IinSide, birth_level, close, digits_of, iin_level, jaro_winkler, part_level, surname_level,
-    within_one_edit,
+    IinSide, birth_level, close, digits_of, iin_level, jaro_winkler_at_least, part_level,
+    surname_level, within_one_edit,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -248,29 +248,24 @@ fn name_score(
 /// Whether two given names could be one name written differently: any level but `different`, or
 /// a looser similarity than `close` (one edit at any length, Jaro-Winkler ≥ 0.80). Only a given
 /// name that fails this rules a candidate out.
-fn given_compatible(level_code: u8, q: &str, c: &str) -> bool {
-    level_code != level::part::DIFFERENT
-        || (q.len().min(c.len()) >= 2 && within_one_edit(q, c))
-        || jaro_winkler(q, c) >= LOOSE_GIVEN_JW
+fn given_compatible(q: &str, q_phon: &str, c: &str, c_phon: &str) -> bool {
+    if q.is_empty() || c.is_empty() || q == c || (!q_phon.is_empty() && q_phon == c_phon) {
+        return true;
+    }
+    (q.len().min(c.len()) >= 2 && within_one_edit(q, c))
+        || jaro_winkler_at_least(q, c, LOOSE_GIVEN_JW)
 }
 
 /// Jaro-Winkler similarity above which two given names are never used to rule a candidate out.
 const LOOSE_GIVEN_JW: f64 = 0.80;
 
-/// Whether the query's given name is compatible with one registry name's, straight or swapped
-/// (the query's surname then meets the registry's given name).
+/// Whether the query's given name is compatible with one registry name's, in its given-name
+/// field or (swapped order) in its surname field.
 fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
-    let straight = part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon);
-    if given_compatible(straight, &q.given, &c.given_skel) {
-        return true;
-    }
-    let surname_meets_given = !q.surname.is_empty()
-        && !c.given_skel.is_empty()
-        && (q.surname == c.given_skel.as_str() || close(&q.surname, &c.given_skel));
-    surname_meets_given && {
-        let swapped = part_level(&q.given, "", &c.surname_skel, "");
-        given_compatible(swapped, &q.given, &c.surname_skel)
-    }
+    // Swapped order: the registry's surname field holds the given name (whatever its given-name
+    // field holds: a married name can sit there).
+    given_compatible(&q.given, &q.given_phon, &c.given_skel, &c.given_phon)
+        || given_compatible(&q.given, "", &c.surname_skel, "")
 }
 
 /// Whether a person could survive scoring on names: false only when every name's given name is
@@ -440,6 +435,13 @@ pub fn score(
         }
     }
     let c_sex = p.sex().or(piin.sex_from_iin);
+    if best.levels[0] == level::surname::DIFFERENT
+        && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male))
+    {
+        best.weight += model.weight(Field::Surname, level::surname::DIFFERENT_MAN)
+            - model.weight(Field::Surname, level::surname::DIFFERENT);
+        best.levels[0] = level::surname::DIFFERENT_MAN;
+    }
     let sex = match (q.sex, c_sex) {
         (Some(a), Some(b)) if a == b => level::sex::SAME,
         (Some(_), Some(_)) => level::sex::DIFFERENT,
@@ -458,11 +460,11 @@ pub fn score(
         None
     } else if !given_ok && !q.given.is_empty() {
         Some(RuledOut::GivenNamesDiffer)
-    } else if iin == level::iin::ONE_EDIT {
-        None
-    } else if birth == level::birth::DIFFERENT {
+    } else if birth == level::birth::DIFFERENT && iin != level::iin::ONE_EDIT {
         Some(RuledOut::BirthDatesDiffer)
-    } else if s_level == level::surname::DIFFERENT && p_level == level::part::DIFFERENT {
+    } else if (s_level == level::surname::DIFFERENT || s_level == level::surname::DIFFERENT_MAN)
+        && p_level == level::part::DIFFERENT
+    {
         Some(RuledOut::SurnameAndPatronymicDiffer)
     } else {
         None
