@@ -179,7 +179,10 @@ impl RegistryIndex {
         let file = File::open(&path).map_err(io(&path))?;
         // SAFETY: the map is read-only; index directories are replaced by rename, never
         // rewritten in place, so the bytes under an open map do not change.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&path))?;
+        // Populated: every page is mapped now (validation reads them all anyway), so look-ups
+        // never take a page fault later.
+        let map =
+            unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io(&path))?;
         let entry = manifest
             .files
             .get(ARCHIVE_FILE)
@@ -327,6 +330,14 @@ impl RegistryIndex {
                 }
             }
         }
+    }
+
+    /// Whether `term` is a name part of the registry.
+    pub fn knows_term(&self, term: &str) -> bool {
+        self.archive()
+            .vocabulary
+            .binary_search_by(|v| v.term.as_str().cmp(term))
+            .is_ok()
     }
 
     /// One vocabulary row: the term and its blocking form.

@@ -264,34 +264,35 @@ pub fn collect(
             continue;
         }
         components.clear();
-        match edit_distance_for(term) {
-            0 => continue,
-            // One edit: the deletion-neighbourhood table of the archive (a few hash look-ups).
-            1 => {
-                index.terms_one_edit_from(term, &mut keys_buf, &mut rows);
-                if rows.len() > caps.fuzzy_variants {
-                    out.capped |= 1 << Path::Fuzzy as u8;
-                }
-                components.extend(
-                    rows.iter()
-                        .take(caps.fuzzy_variants)
-                        .filter_map(|&r| index.vocabulary_entry(r))
-                        .map(|(_, block)| block.to_string()),
-                );
-            }
-            // Two edits, for long names: tantivy's Levenshtein automaton over the vocabulary.
-            _ => match index
+        if edit_distance_for(term) == 0 {
+            continue;
+        }
+        // One edit, any length: the deletion-neighbourhood table of the archive (a few hash
+        // look-ups).
+        index.terms_one_edit_from(term, &mut keys_buf, &mut rows);
+        if rows.len() > caps.fuzzy_variants {
+            out.capped |= 1 << Path::Fuzzy as u8;
+        }
+        components.extend(
+            rows.iter()
+                .take(caps.fuzzy_variants)
+                .filter_map(|&r| index.vocabulary_entry(r))
+                .map(|(_, block)| block.to_string()),
+        );
+        // Two edits, for a long spelling the registry does not know at all (nor any spelling one
+        // edit from it): tantivy's Levenshtein automaton over the vocabulary. It costs hundreds
+        // of microseconds on a registry of millions, so it runs only when a typo is the likely
+        // reason the spelling is unknown.
+        if edit_distance_for(term) >= 2 && rows.is_empty() && !index.knows_term(term) {
+            if let Ok(capped) = index
                 .names()
                 .variants(term, caps.fuzzy_variants, &mut spellings)
             {
-                Ok(capped) => {
-                    if capped {
-                        out.capped |= 1 << Path::Fuzzy as u8;
-                    }
-                    components.extend(spellings.iter().map(|s| block_component(s)));
+                if capped {
+                    out.capped |= 1 << Path::Fuzzy as u8;
                 }
-                Err(_) => continue,
-            },
+                components.extend(spellings.iter().map(|s| block_component(s)));
+            }
         }
         components.sort_unstable();
         components.dedup();

@@ -6,9 +6,7 @@ use crate::matching::candidates::{CandidateSet, Caps, Path as CandidatePath, col
 use crate::matching::decision::{Band, Candidate, Decision, Verdict};
 use crate::matching::model::MatchModel;
 use crate::matching::query::{Query, QueryKind};
-use crate::matching::scoring::{
-    QueryFeatures, Scored, explain, given_name_compatible, probability, score,
-};
+use crate::matching::scoring::{QueryFeatures, Scored, could_match, explain, probability, score};
 use crate::rules::{CertificateKind, analyse};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -137,11 +135,12 @@ impl Engine {
                 &self.options.caps,
                 set,
             );
-            // A person only a birth-date block found, whose given names are all incompatible,
-            // is ruled out whatever else it holds: skip it before scoring.
+            // A person no IIN path found, whose birth date or given names rule it out, is
+            // skipped before scoring (scoring would put it in the clear band anyway).
             let persons = &self.index.archive().persons;
+            let iin_paths = found_by::IIN | found_by::IIN_NEAR;
             set.entries.retain(|&(i, by)| {
-                by != found_by::BIRTH_DATE || given_name_compatible(&features, &persons[i as usize])
+                by & iin_paths != 0 || could_match(&features, &persons[i as usize])
             });
             scored.clear();
             if set.entries.len() >= PARALLEL_SCORING_FROM {

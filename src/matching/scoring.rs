@@ -268,10 +268,17 @@ fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
         || given_compatible(&q.given, "", &c.surname_skel, "")
 }
 
-/// Whether a person could survive scoring on names: false only when every name's given name is
-/// incompatible with the query's, which rules the person out unless an IIN links them. Lets the
-/// engine skip candidates that only a birth-date block found.
-pub fn given_name_compatible(q: &QueryFeatures, p: &ArchivedPersonEntry) -> bool {
+/// Whether a person not linked by an IIN path could survive scoring: false exactly when scoring
+/// would rule it out by the birth date or the given names (see `RuledOut`). Candidates that no
+/// IIN path found cannot have an exact or one-edit IIN (those paths probe every such IIN), so
+/// the engine skips these without scoring them.
+pub fn could_match(q: &QueryFeatures, p: &ArchivedPersonEntry) -> bool {
+    let c_birth = p.birth_date().or_else(|| person_iin(p).birth_from_iin);
+    let birth_differs =
+        |qb: Option<PartialDate>| birth_level(qb, c_birth) == level::birth::DIFFERENT;
+    if birth_differs(q.birth) && (q.birth_alt.is_none() || birth_differs(q.birth_alt)) {
+        return false;
+    }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
 }
 
