@@ -6,9 +6,9 @@
 use crate::format::VocabularyEntry;
 use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IIN_DIR_BUCKETS, IndexCounts,
-    KeyEntry, MANIFEST_FILE, Manifest, NAME_DIR_BITS, NAMES_DIR, NameEntry, OffenceEntry,
-    PersonEntry, RegistryArchive, SourceInfo, TermCount, checksum_hex, directory, iin_bucket,
-    iin_status, name_bucket,
+    KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, NameEntry, OffenceEntry, PersonEntry,
+    RegistryArchive, SourceInfo, TermCount, checksum_hex, directory, hash_directory, iin_bucket,
+    iin_status,
 };
 use crate::iin::Iin;
 use crate::keys::{block_component, deletion_keys, name_keys, term_hash};
@@ -522,13 +522,13 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
     let (vocabulary, deletion_table) = vocabulary_tables(&entries);
     let iin_dir = directory(&iin, IIN_DIR_BUCKETS as usize, iin_bucket);
-    let name_dir = directory(&names, 1 << NAME_DIR_BITS, name_bucket);
+    let name_dir = hash_directory(&names);
     RegistryArchive {
         format_version: FORMAT_VERSION,
         name_count: entries.len() as u64,
         iin_dir,
         name_dir,
-        deletion_dir: directory(&deletion_table, 1 << NAME_DIR_BITS, name_bucket),
+        deletion_dir: hash_directory(&deletion_table),
         vocabulary,
         deletion_table,
         persons: entries,

@@ -19,21 +19,42 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// Directory of the tantivy name-part index inside an index directory.
 pub const NAMES_DIR: &str = "names";
 
-/// Buckets of the IIN table's directory (the first six digits of an IIN).
-pub const IIN_DIR_BUCKETS: u64 = 1_000_000;
-/// Bits of a name key that pick its bucket in the name table's directory.
-pub const NAME_DIR_BITS: u32 = 20;
+/// Buckets of the IIN table's directory: the first four digits of an IIN (year and month of
+/// birth), so an IIN and its near misses in digits 5-12 share a bucket.
+pub const IIN_DIR_BUCKETS: u64 = 10_000;
+/// Most bits of a hashed key that pick its bucket in a hashed table's directory.
+pub const MAX_HASH_DIR_BITS: u32 = 20;
 
 /// The IIN directory bucket of a key.
 #[inline]
 pub fn iin_bucket(key: u64) -> usize {
-    (key / 1_000_000).min(IIN_DIR_BUCKETS - 1) as usize
+    (key / 100_000_000).min(IIN_DIR_BUCKETS - 1) as usize
 }
 
-/// The name directory bucket of a key.
+/// Bits of the directory of a hashed table of `rows` rows: about four rows a bucket, at most
+/// `MAX_HASH_DIR_BITS`, so a small registry has a small index.
+pub fn hash_dir_bits(rows: usize) -> u32 {
+    let log2 = usize::BITS - rows.max(1).leading_zeros() - 1;
+    log2.saturating_sub(2).clamp(1, MAX_HASH_DIR_BITS)
+}
+
+/// The bucket of a hashed key in a directory of `bits` bits.
 #[inline]
-pub fn name_bucket(key: u64) -> usize {
-    (key >> (64 - NAME_DIR_BITS)) as usize
+pub fn hash_bucket(key: u64, bits: u32) -> usize {
+    (key >> (64 - bits)) as usize
+}
+
+/// The bits of a hashed table's directory, from its length (2^bits + 1 entries), when valid.
+pub fn hash_dir_bits_of_len(len: usize) -> Option<u32> {
+    let buckets = len.checked_sub(1)?;
+    (buckets.is_power_of_two() && (2..=1 << MAX_HASH_DIR_BITS).contains(&buckets))
+        .then(|| buckets.trailing_zeros())
+}
+
+/// The directory of a hashed table, sized for it.
+pub fn hash_directory(table: &[KeyEntry]) -> Vec<u32> {
+    let bits = hash_dir_bits(table.len());
+    directory(table, 1 << bits, |k| hash_bucket(k, bits))
 }
 
 /// Build the directory of a sorted table: entry b = first row whose bucket is ≥ b.
@@ -160,10 +181,10 @@ pub struct RegistryArchive {
     pub birth_table: Vec<KeyEntry>,
     /// `keys::NameKey` values → person. Sorted.
     pub name_table: Vec<KeyEntry>,
-    /// Directory of `iin_table`: entry b is the first row whose key / 10^6 (the birth-date
+    /// Directory of `iin_table`: entry b is the first row whose key / 10^8 (the first four
     /// digits) is ≥ b; `IIN_DIR_BUCKETS + 1` entries.
     pub iin_dir: Vec<u32>,
-    /// Directory of `name_table` by the top `NAME_DIR_BITS` bits of the key.
+    /// Directory of `name_table` by the top bits of the key (`hash_directory`).
     pub name_dir: Vec<u32>,
     /// Surname stems (hashed with `keys::term_hash`) and their counts over all names. Sorted.
     pub surname_counts: Vec<TermCount>,
@@ -178,7 +199,7 @@ pub struct RegistryArchive {
     /// terms one edit apart (substitution, insertion, deletion or adjacent transposition)
     /// always share a key. Sorted.
     pub deletion_table: Vec<KeyEntry>,
-    /// Directory of `deletion_table` by the top `NAME_DIR_BITS` bits of the key.
+    /// Directory of `deletion_table` by the top bits of the key (`hash_directory`).
     pub deletion_dir: Vec<u32>,
 }
 

@@ -6,8 +6,8 @@
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
 use crate::format::{
     ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive, FORMAT_VERSION,
-    IIN_DIR_BUCKETS, KeyEntry, MANIFEST_FILE, Manifest, NAME_DIR_BITS, NAMES_DIR, RegistryArchive,
-    checksum_hex, directory, iin_bucket, name_bucket,
+    IIN_DIR_BUCKETS, KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, RegistryArchive, checksum_hex,
+    directory, hash_bucket, hash_dir_bits_of_len, hash_directory, iin_bucket,
 };
 use crate::keys::{NameKey, deletion_keys, term_hash, within_one_edit};
 use rkyv::rancor;
@@ -95,15 +95,16 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
             && dir.last().map(|d| d.to_native() as usize) == Some(rows)
             && dir.windows(2).all(|w| w[0].to_native() <= w[1].to_native())
     };
+    let hashed_ok = |dir: &[rkyv::rend::u32_le], rows: usize| {
+        hash_dir_bits_of_len(dir.len()).is_some_and(|bits| dir_ok(dir, 1 << bits, rows))
+    };
     if !dir_ok(
         &archive.iin_dir,
         IIN_DIR_BUCKETS as usize,
         archive.iin_table.len(),
-    ) || !dir_ok(
-        &archive.name_dir,
-        1 << NAME_DIR_BITS,
-        archive.name_table.len(),
-    ) {
+    ) || !hashed_ok(&archive.name_dir, archive.name_table.len())
+        || !hashed_ok(&archive.deletion_dir, archive.deletion_table.len())
+    {
         return Err(IndexError::Archive(
             "a key-table directory is malformed".into(),
         ));
@@ -161,6 +162,13 @@ fn bucket_rows<'a>(
         .get(bucket + 1)
         .map_or(table.len(), |d| d.to_native() as usize);
     table.get(lo..hi).unwrap_or(&[])
+}
+
+/// The bucket of a hashed key in a hashed table's directory (whose length open validated).
+#[inline]
+fn hashed_bucket(dir: &[rkyv::rend::u32_le], key: u64) -> usize {
+    let bits = (dir.len().saturating_sub(1)).trailing_zeros().max(1);
+    hash_bucket(key, bits)
 }
 
 /// The persons of a sorted key table whose key equals `key`.
@@ -283,7 +291,11 @@ impl RegistryIndex {
     pub fn by_name_key(&self, key: NameKey) -> &[ArchivedKeyEntry] {
         let a = self.archive();
         lookup(
-            bucket_rows(&a.name_table, &a.name_dir, name_bucket(key.0)),
+            bucket_rows(
+                &a.name_table,
+                &a.name_dir,
+                hashed_bucket(&a.name_dir, key.0),
+            ),
             key.0,
         )
     }
@@ -316,7 +328,11 @@ impl RegistryIndex {
         let a = self.archive();
         deletion_keys(term, keys);
         for &k in keys.iter() {
-            let rows = bucket_rows(&a.deletion_table, &a.deletion_dir, name_bucket(k));
+            let rows = bucket_rows(
+                &a.deletion_table,
+                &a.deletion_dir,
+                hashed_bucket(&a.deletion_dir, k),
+            );
             for e in lookup(rows, k) {
                 let row = e.person.to_native();
                 if out.contains(&row) {
@@ -462,8 +478,8 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     }
     check("the deletion table", &full.deletion_table, deletions)?;
     if full.iin_dir != directory(&full.iin_table, IIN_DIR_BUCKETS as usize, iin_bucket)
-        || full.name_dir != directory(&full.name_table, 1 << NAME_DIR_BITS, name_bucket)
-        || full.deletion_dir != directory(&full.deletion_table, 1 << NAME_DIR_BITS, name_bucket)
+        || full.name_dir != hash_directory(&full.name_table)
+        || full.deletion_dir != hash_directory(&full.deletion_table)
     {
         return Err(IndexError::Inconsistent(
             "a key-table directory does not match its table".into(),

@@ -283,16 +283,17 @@ pub fn collect(
         // edit from it): tantivy's Levenshtein automaton over the vocabulary. It costs hundreds
         // of microseconds on a registry of millions, so it runs only when a typo is the likely
         // reason the spelling is unknown.
-        if edit_distance_for(term) >= 2 && rows.is_empty() && !index.knows_term(term) {
-            if let Ok(capped) = index
+        if edit_distance_for(term) >= 2
+            && rows.is_empty()
+            && !index.knows_term(term)
+            && let Ok(capped) = index
                 .names()
                 .variants(term, caps.fuzzy_variants, &mut spellings)
-            {
-                if capped {
-                    out.capped |= 1 << Path::Fuzzy as u8;
-                }
-                components.extend(spellings.iter().map(|s| block_component(s)));
+        {
+            if capped {
+                out.capped |= 1 << Path::Fuzzy as u8;
             }
+            components.extend(spellings.iter().map(|s| block_component(s)));
         }
         components.sort_unstable();
         components.dedup();

@@ -1,0 +1,272 @@
+//! The decision commands end to end: `tanu match` over a small index (exact IIN hit → review
+//! with a rules analysis, stranger → clear, kind-specific records, a Latin swapped-order name,
+//! malformed and invalid lines → error lines, all in input order), `tanu due` against the
+//! shipped calendar, and `tanu certificate keygen|issue|verify` including a tampered file.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tanu_index::builder::{BuildOptions, NoProgress, build_index};
+use tanu_index::iin::{Iin, IinSex};
+
+const TANU: &str = env!("CARGO_BIN_EXE_tanu");
+const AS_OF: &str = "2026-03-01";
+
+const REGISTRY: &[&str] = &[
+    r#"{"person_id":"P1","iin":"870412300129","surname":"Жұмабаев","given_name":"Ерлан","patronymic":"Нұрланұлы","birth_date":"1987-04-12","sex":"M","convictions":[{"verdict_date":"2010-05-01","court":"Алматы","articles":["188"],"category":"medium","punishment":"imprisonment","conditional":false,"sentence_end":"2012-05-01"}],"admin_offences":[]}"#,
+    r#"{"person_id":"P2","iin":"920315400566","surname":"Сейтқали","given_name":"Айгүл","patronymic":"Бекқызы","birth_date":"1992-03-15","sex":"F","convictions":[],"admin_offences":[{"decision_date":"2025-06-01","article":"608","penalty":"fine","executed_date":"2025-07-01"}]}"#,
+    r#"{"person_id":"P3","surname":"Серікбаев","given_name":"Асхат","patronymic":"Маратович","birth_date":"1990-06-15","sex":"M","convictions":[{"verdict_date":"2019-02-11","court":"Астана","articles":["190"],"category":"minor","punishment":"fine","conditional":true,"probation_end":"2021-02-11"}],"admin_offences":[]}"#,
+    r#"{"person_id":"P4","iin":"010203500918","surname":"Оспанов","given_name":"Данияр","birth_date":"2001-02-03","sex":"M","convictions":[{"verdict_date":"2022-09-30","court":"Шымкент","articles":["293"],"category":"grave","punishment":"imprisonment","conditional":false,"sentence_end":"2026-09-30"}],"admin_offences":[]}"#,
+    r#"{"person_id":"P5","iin":"880701400336","surname":"Ахметова","given_name":"Сәуле","patronymic":"Серікқызы","birth_date":"1988-07-01","sex":"F","convictions":[],"admin_offences":[{"decision_date":"2024-01-10","article":"434","penalty":"warning"}]}"#,
+];
+
+fn build(dir: &Path) -> PathBuf {
+    let src = dir.join("export.jsonl");
+    std::fs::write(&src, REGISTRY.join("\n") + "\n").unwrap();
+    let out = dir.join("index");
+    let summary = build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
+    assert_eq!(summary.counts.persons, REGISTRY.len() as u64);
+    out
+}
+
+/// A valid IIN of nobody in the registry.
+fn stranger_iin() -> String {
+    let birth = chrono::NaiveDate::from_ymd_opt(1965, 9, 9).unwrap();
+    (4242..4300)
+        .find_map(|s| Iin::from_parts(birth, IinSex::Male, s))
+        .unwrap()
+        .to_string()
+}
+
+fn stranger(id: &str) -> Value {
+    json!({
+        "request_id": id,
+        "kind": "criminal_record",
+        "iin": stranger_iin(),
+        "surname": "Вандербильт",
+        "given_name": "Корнелиус",
+        "birth_date": "1965-09-09",
+        "as_of": AS_OF,
+    })
+}
+
+fn tanu<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(TANU).args(args).output().expect("run tanu")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn match_writes_one_decision_per_line_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = build(tmp.path());
+    let lines = [
+        json!({"request_id": "q1", "kind": "criminal_record", "iin": "870412300129",
+               "surname": "Жұмабаев", "given_name": "Ерлан", "patronymic": "Нұрланұлы",
+               "birth_date": "1987-04-12", "as_of": AS_OF})
+        .to_string(),
+        stranger("q2").to_string(),
+        json!({"request_id": "q3", "kind": "administrative_offences", "iin": "010203500918",
+               "surname": "Оспанов", "given_name": "Данияр", "birth_date": "2001-02-03",
+               "as_of": AS_OF})
+        .to_string(),
+        json!({"request_id": "q4", "kind": "criminal_record", "surname": "Askhat",
+               "given_name": "Serikbayev", "patronymic": "Maratovich",
+               "birth_date": "1990-06-15", "as_of": AS_OF})
+        .to_string(),
+        r#"{"request_id": "q5", "kind": "criminal_record", "surname": "#.to_string(),
+        json!({"request_id": "q6", "kind": "passport", "surname": "Ким",
+               "given_name": "Виктор", "as_of": AS_OF})
+        .to_string(),
+    ];
+    let queries = tmp.path().join("queries.jsonl");
+    std::fs::write(&queries, lines.join("\n") + "\n").unwrap();
+    let out_path = tmp.path().join("decisions.jsonl");
+    let run = tanu([
+        "match".as_ref(),
+        "--index".as_ref(),
+        index.as_os_str(),
+        "--queries".as_ref(),
+        queries.as_os_str(),
+        "--out".as_ref(),
+        out_path.as_os_str(),
+    ]);
+    assert!(run.status.success(), "match failed: {}", stderr(&run));
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let out: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect();
+    assert_eq!(out.len(), lines.len(), "{text}");
+
+    // 1. Exact IIN of a convicted person: review, certain, with the conviction analysed.
+    let d = &out[0];
+    assert_eq!(d["request_id"], "q1");
+    assert_eq!(d["decision"], "review", "{d}");
+    assert_eq!(d["band"], "certain", "{d}");
+    assert_eq!(d["candidates"][0]["person_id"], "P1", "{d}");
+    let records = &d["analysis"]["records"];
+    assert_eq!(records[0]["type"], "conviction", "{d}");
+    let status = records[0]["status"].as_str().unwrap_or_default();
+    assert!(
+        ["current", "expunged", "excluded", "needs_clerk"].contains(&status),
+        "{d}"
+    );
+
+    // 2. A stranger: clear, no analysis.
+    let d = &out[1];
+    assert_eq!(d["request_id"], "q2");
+    assert_eq!(d["decision"], "clear", "{d}");
+    assert_eq!(d["band"], "clear", "{d}");
+    assert!(d.get("analysis").is_none(), "{d}");
+
+    // 3. Administrative offences asked of a person with convictions only: clear.
+    let d = &out[2];
+    assert_eq!(d["request_id"], "q3");
+    assert_eq!(d["decision"], "clear", "{d}");
+    assert!(d.get("analysis").is_none(), "{d}");
+
+    // 4. Latin spelling, given name and surname swapped, no IIN on either side: review.
+    let d = &out[3];
+    assert_eq!(d["request_id"], "q4");
+    assert_eq!(d["decision"], "review", "{d}");
+    assert_eq!(d["candidates"][0]["person_id"], "P3", "{d}");
+
+    // 5. Malformed JSON: an error line with its line number and field.
+    let d = &out[4];
+    assert_eq!(d["line"], 5, "{d}");
+    assert_eq!(d["field"], "$", "{d}");
+    assert!(d["error"].as_str().is_some_and(|e| !e.is_empty()), "{d}");
+    assert!(d.get("decision").is_none(), "{d}");
+
+    // 6. A bad kind: an error line naming the field, with the request id.
+    let d = &out[5];
+    assert_eq!(d["request_id"], "q6", "{d}");
+    assert_eq!(d["line"], 6, "{d}");
+    assert_eq!(d["field"], "kind", "{d}");
+    assert!(d["error"].as_str().unwrap().contains("passport"), "{d}");
+
+    assert!(
+        stderr(&run).contains("6 queries: 2 clear, 2 review, 2 errors"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn due_counts_working_days_over_nauryz() {
+    // Received Thursday 19 March 2026. Day 1 = Friday 20. Nauryz 21-23 March: the 21st and 22nd
+    // fall on a weekend, so Tuesday 24 and Wednesday 25 are days off too. Working days: 20, 26,
+    // 27, 30, 31 March → due at the end of Tuesday 31 March.
+    let run = tanu([
+        "due",
+        "--kind",
+        "additional_check",
+        "--received",
+        "2026-03-19T10:00:00+05:00",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "2026-03-31T23:59:59+05:00\n"
+    );
+
+    let bad = tanu([
+        "due",
+        "--kind",
+        "fortnight",
+        "--received",
+        "2026-03-19T10:00:00+05:00",
+    ]);
+    assert!(!bad.status.success());
+    assert!(bad.stdout.is_empty());
+    let e = stderr(&bad);
+    assert!(
+        e.contains("fortnight") && e.contains("additional_check"),
+        "{e}"
+    );
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn certificate_issue_and_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = build(tmp.path());
+    let key = tmp.path().join("signing.key");
+    let pub_key = tmp.path().join("signing.key.pub");
+    let run = tanu([
+        "certificate".as_ref(),
+        "keygen".as_ref(),
+        "--out".as_ref(),
+        key.as_os_str(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(key.exists() && pub_key.exists());
+
+    let issue = |request: &Value, cert: &Path| {
+        let req = tmp.path().join("request.json");
+        std::fs::write(&req, request.to_string()).unwrap();
+        tanu([
+            "certificate".as_ref(),
+            "issue".as_ref(),
+            "--index".as_ref(),
+            index.as_os_str(),
+            "--request".as_ref(),
+            req.as_os_str(),
+            "--key".as_ref(),
+            key.as_os_str(),
+            "--out".as_ref(),
+            cert.as_os_str(),
+        ])
+    };
+    let verify = |cert: &Path| {
+        tanu([
+            "certificate".as_ref(),
+            "verify".as_ref(),
+            cert.as_os_str(),
+            "--public-key".as_ref(),
+            pub_key.as_os_str(),
+        ])
+    };
+
+    // A stranger is clear: the certificate is issued and verifies.
+    let cert = tmp.path().join("stranger.cert");
+    let run = issue(&stranger("c1"), &cert);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let ok = verify(&cert);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("valid: "));
+
+    // One flipped byte anywhere makes it invalid.
+    let original = std::fs::read(&cert).unwrap();
+    for at in [
+        0,
+        original.len() / 3,
+        original.len() / 2,
+        original.len() - 2,
+    ] {
+        let mut bytes = original.clone();
+        bytes[at] ^= 0x01;
+        std::fs::write(&cert, &bytes).unwrap();
+        let bad = verify(&cert);
+        assert!(!bad.status.success(), "flipped byte {at} still verifies");
+        assert!(stderr(&bad).contains("NOT valid"), "{}", stderr(&bad));
+        assert!(!stderr(&bad).contains("panicked"));
+    }
+
+    // A registry person needs review: no certificate, no file.
+    let registry_cert = tmp.path().join("registry.cert");
+    let person = json!({"request_id": "c2", "kind": "criminal_record", "iin": "870412300129",
+                        "surname": "Жұмабаев", "given_name": "Ерлан",
+                        "patronymic": "Нұрланұлы", "birth_date": "1987-04-12", "as_of": AS_OF});
+    let run = issue(&person, &registry_cert);
+    assert!(!run.status.success(), "a review query got a certificate");
+    assert!(stderr(&run).contains("review"), "{}", stderr(&run));
+    assert!(!registry_cert.exists(), "no file is written for a review");
+}
