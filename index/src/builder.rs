@@ -454,25 +454,31 @@ fn term_counts(
     out
 }
 
-/// The vocabulary of name parts with their blocking forms, and its deletion-neighbourhood table.
-pub fn vocabulary_tables(entries: &[PersonEntry]) -> (Vec<VocabularyEntry>, Vec<KeyEntry>) {
-    let mut terms: Vec<&str> = Vec::new();
-    for p in entries {
-        for n in &p.names {
-            for t in [
-                n.surname_skel.as_str(),
-                n.given_skel.as_str(),
-                n.patronymic_root.as_deref().unwrap_or(""),
-                n.surname_as_patronymic.as_str(),
-            ] {
-                if !t.is_empty() {
-                    terms.push(t);
-                }
-            }
-        }
-    }
+/// Every distinct name part of the registry (surname and given-name skeletons, patronymic roots,
+/// patronymics written as surnames), sorted: the vocabulary of the fuzzy look-ups.
+pub fn vocabulary_terms(persons: &[PersonEntry]) -> Vec<&str> {
+    let mut terms: Vec<&str> = persons
+        .par_iter()
+        .flat_map_iter(|p| {
+            p.names.iter().flat_map(|n| {
+                [
+                    n.surname_skel.as_str(),
+                    n.given_skel.as_str(),
+                    n.patronymic_root.as_deref().unwrap_or(""),
+                    n.surname_as_patronymic.as_str(),
+                ]
+            })
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
     terms.par_sort_unstable();
     terms.dedup();
+    terms
+}
+
+/// The vocabulary of name parts with their blocking forms, and its deletion-neighbourhood table.
+pub fn vocabulary_tables(entries: &[PersonEntry]) -> (Vec<VocabularyEntry>, Vec<KeyEntry>) {
+    let terms = vocabulary_terms(entries);
     let vocabulary: Vec<VocabularyEntry> = terms
         .par_iter()
         .map(|t| VocabularyEntry {

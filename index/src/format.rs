@@ -159,7 +159,7 @@ pub struct TermCount {
     pub count: u32,
 }
 
-/// One distinct name part of the registry (see `fuzzy::vocabulary`) and its blocking form.
+/// One distinct name part of the registry (see `builder::vocabulary_terms`) and its blocking form.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct VocabularyEntry {
     /// The skeleton.

@@ -6,7 +6,6 @@
 
 use crate::builder::BuildProgress;
 use crate::format::PersonEntry;
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 use tantivy::query::FuzzyTermQuery;
@@ -21,26 +20,6 @@ fn schema() -> Schema {
     b.build()
 }
 
-/// Every distinct name part of the registry, sorted.
-pub fn vocabulary(persons: &[PersonEntry]) -> BTreeSet<&str> {
-    let mut terms = BTreeSet::new();
-    for p in persons {
-        for n in &p.names {
-            for t in [
-                n.surname_skel.as_str(),
-                n.given_skel.as_str(),
-                n.patronymic_root.as_deref().unwrap_or(""),
-                n.surname_as_patronymic.as_str(),
-            ] {
-                if !t.is_empty() {
-                    terms.insert(t);
-                }
-            }
-        }
-    }
-    terms
-}
-
 /// Write the vocabulary index of `persons` into the empty directory `dir`.
 pub fn build_name_index(
     dir: &Path,
@@ -50,7 +29,7 @@ pub fn build_name_index(
     let schema = schema();
     let part = schema.get_field(PART).map_err(|e| e.to_string())?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| e.to_string())?;
-    let terms = vocabulary(persons);
+    let terms = crate::builder::vocabulary_terms(persons);
     // One thread: a single segment, built in term order, deterministic.
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(1, 200_000_000)

@@ -497,9 +497,7 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     #[cfg(feature = "fuzzy")]
     {
         let terms = index.names().all_terms().map_err(IndexError::NameIndex)?;
-        let expected: Vec<&str> = crate::fuzzy::vocabulary(&full.persons)
-            .into_iter()
-            .collect();
+        let expected: Vec<&str> = crate::builder::vocabulary_terms(&full.persons);
         if terms.len() != expected.len() || terms.iter().zip(&expected).any(|(a, b)| a != b) {
             return Err(IndexError::Inconsistent(format!(
                 "the name index holds {} terms, not the {} distinct name parts of the persons",
