@@ -66,7 +66,7 @@ fn names(c: &mut Criterion) {
         let mut out = Vec::with_capacity(8);
         b.iter(|| {
             out.clear();
-            name_keys(black_box(&normalized), Some(1987), &mut out);
+            name_keys(black_box(&normalized), &mut out);
             out.len()
         })
     });
@@ -105,7 +105,7 @@ fn lookups(c: &mut Criterion) {
         .flat_map(|s| {
             let n = normalize_name(&s.surname, &s.given_name, s.patronymic.as_deref());
             let mut out = Vec::new();
-            name_keys(&n, None, &mut out);
+            name_keys(&n, &mut out);
             out
         })
         .collect();

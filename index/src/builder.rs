@@ -5,10 +5,9 @@
 
 use crate::format::VocabularyEntry;
 use crate::format::{
-    ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IIN_DIR_BUCKETS, IndexCounts,
-    KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, NameEntry, OffenceEntry, PersonEntry,
-    RegistryArchive, SourceInfo, TermCount, checksum_hex, directory, hash_directory, iin_bucket,
-    iin_status,
+    ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
+    Manifest, NAMES_DIR, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, SourceInfo,
+    TermCount, checksum_hex, hash_directory, iin_directory, iin_status,
 };
 use crate::iin::Iin;
 use crate::keys::{block_component, deletion_keys, name_keys, term_hash};
@@ -402,24 +401,26 @@ pub fn person_keys(
         iin.push(KeyEntry {
             key: p.iin_digits,
             person: index,
+            tag: p.birth_key,
         });
     }
     if p.birth_key != 0 {
         birth.push(KeyEntry {
             key: u64::from(p.birth_key),
             person: index,
+            tag: p.birth_key,
         });
     }
-    let year = (p.birth_key != 0).then_some((p.birth_key / 10_000) as u16);
     let mut keys = Vec::new();
     for n in &p.names {
-        name_keys(&normalized_of(n), year, &mut keys);
+        name_keys(&normalized_of(n), &mut keys);
     }
     keys.sort_unstable();
     keys.dedup();
     names.extend(keys.into_iter().map(|k| KeyEntry {
         key: k.0,
         person: index,
+        tag: p.birth_key,
     }));
 }
 
@@ -495,6 +496,7 @@ pub fn vocabulary_tables(entries: &[PersonEntry]) -> (Vec<VocabularyEntry>, Vec<
             keys.into_iter().map(move |key| KeyEntry {
                 key,
                 person: i as u32,
+                tag: 0,
             })
         })
         .collect();
@@ -527,7 +529,7 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let surname_counts = term_counts(&entries, |n| n.surname_stem.as_str());
     let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
     let (vocabulary, deletion_table) = vocabulary_tables(&entries);
-    let iin_dir = directory(&iin, IIN_DIR_BUCKETS as usize, iin_bucket);
+    let iin_dir = iin_directory(&iin);
     let name_dir = hash_directory(&names);
     RegistryArchive {
         format_version: FORMAT_VERSION,

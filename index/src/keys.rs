@@ -69,7 +69,6 @@ fn one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 const DELETION_SALT: u64 = 0x7461_6e75_6465_6c31;
 
 const TAG_NAMES: u8 = 1;
-const TAG_NAMES_YEAR: u8 = 2;
 
 /// The blocking form of one name part: the phonetic key of its patronymic root when it is a
 /// patronymic used as a surname ("Нұрланұлы"), else of its surname stem. Empty when no letters.
@@ -81,18 +80,6 @@ pub fn block_component(skel: &str) -> String {
         Some(root) => phonetic_key(&root),
         None => phonetic_key(&surname_stem(skel)),
     }
-}
-
-fn pair_key(tag: u8, a: &str, b: &str, year: u16) -> NameKey {
-    // Order-free: a swapped surname and given name give the same key.
-    let (x, y) = if a <= b { (a, b) } else { (b, a) };
-    let mut buf = Vec::with_capacity(x.len() + y.len() + 4);
-    buf.push(tag);
-    buf.extend_from_slice(x.as_bytes());
-    buf.push(0xff);
-    buf.extend_from_slice(y.as_bytes());
-    buf.extend_from_slice(&year.to_le_bytes());
-    NameKey(xxh3_64(&buf))
 }
 
 /// The blocking pairs of one normalised name, as block components: {surname, given},
@@ -122,56 +109,23 @@ pub fn name_components(name: &NormalizedName) -> Vec<(String, String)> {
     out
 }
 
-/// The name keys of one registry name: for each blocking pair, the plain key and the key
-/// narrowed to the birth year (year 0 when the birth date is unknown, so that a query can ask
-/// for "same name, no birth date" without reading the whole plain block).
-pub fn name_keys(name: &NormalizedName, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
+/// The name keys of one normalised name: one per blocking pair (see `name_components`).
+/// Registry names and query names use this same function.
+pub fn name_keys(name: &NormalizedName, out: &mut Vec<NameKey>) {
     for (first, given) in name_components(name) {
-        pair_name_keys(&first, &given, birth_year, out);
+        out.push(pair_key(&first, &given));
     }
 }
 
-/// The keys of one pair of block components (`block_component` of a surname-like part and of a
-/// given name): what `name_keys` makes for each pair.
-pub fn pair_name_keys(first: &str, given: &str, birth_year: Option<u16>, out: &mut Vec<NameKey>) {
-    if first.is_empty() || given.is_empty() {
-        return;
-    }
-    out.push(plain_key(first, given));
-    out.push(year_key(first, given, birth_year.unwrap_or(0)));
-}
-
-/// The key of every person with this blocking pair.
-pub fn plain_key(first: &str, given: &str) -> NameKey {
-    pair_key(TAG_NAMES, first, given, 0)
-}
-
-/// The key of the persons with this blocking pair born in `year` (0: birth date unknown).
-pub fn year_key(first: &str, given: &str, year: u16) -> NameKey {
-    pair_key(TAG_NAMES_YEAR, first, given, year)
-}
-
-/// The birth years a registry entry of `year` may hold by a slip: the year itself, one year
-/// either side, any other last or second-last digit, the last two digits swapped, and the
-/// other century; within 1800-2199.
-pub fn typo_years(year: u16) -> Vec<u16> {
-    let mut out = vec![
-        year,
-        year.saturating_sub(1),
-        year + 1,
-        year + 100,
-        year.saturating_sub(100),
-    ];
-    let (hi, tens, ones) = (year / 100, year / 10 % 10, year % 10);
-    for d in 0..10 {
-        out.push(hi * 100 + d * 10 + ones);
-        out.push(hi * 100 + tens * 10 + d);
-    }
-    out.push(hi * 100 + ones * 10 + tens);
-    out.retain(|y| (1800..2200).contains(y));
-    out.sort_unstable();
-    out.dedup();
-    out
+/// The key of every person with this blocking pair (order-free).
+pub fn pair_key(a: &str, b: &str) -> NameKey {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    let mut buf = Vec::with_capacity(x.len() + y.len() + 2);
+    buf.push(TAG_NAMES);
+    buf.extend_from_slice(x.as_bytes());
+    buf.push(0xff);
+    buf.extend_from_slice(y.as_bytes());
+    NameKey(xxh3_64(&buf))
 }
 
 #[cfg(test)]
@@ -179,9 +133,9 @@ mod tests {
     use super::*;
     use crate::name::normalize_name;
 
-    fn keys(s: &str, g: &str, p: Option<&str>, y: Option<u16>) -> Vec<NameKey> {
+    fn keys(s: &str, g: &str, p: Option<&str>, _year: Option<u16>) -> Vec<NameKey> {
         let mut out = Vec::new();
-        name_keys(&normalize_name(s, g, p), y, &mut out);
+        name_keys(&normalize_name(s, g, p), &mut out);
         out
     }
 
@@ -225,24 +179,5 @@ mod tests {
         deletion_keys("erlan", &mut a);
         deletion_keys("marat", &mut b);
         assert!(!a.iter().any(|k| b.contains(k)));
-    }
-
-    #[test]
-    fn year_keys_differ_by_year() {
-        let n = normalize_name("Ахметов", "Руслан", None);
-        let (f, g) = &name_components(&n)[0];
-        assert_ne!(year_key(f, g, 1980), year_key(f, g, 1981));
-        let mut k = Vec::new();
-        name_keys(&n, None, &mut k);
-        assert!(k.contains(&year_key(f, g, 0)));
-    }
-
-    #[test]
-    fn typo_years_cover_one_digit_slips() {
-        let ys = typo_years(1987);
-        for y in [1987, 1986, 1988, 1978, 1981, 1997, 2087, 1887] {
-            assert!(ys.contains(&y), "{y}");
-        }
-        assert!(!ys.contains(&1876));
     }
 }

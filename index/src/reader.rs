@@ -6,8 +6,8 @@
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
 use crate::format::{
     ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive, FORMAT_VERSION,
-    IIN_DIR_BUCKETS, KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, RegistryArchive, checksum_hex,
-    directory, hash_bucket, hash_dir_bits_of_len, hash_directory, iin_bucket,
+    KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, RegistryArchive, checksum_hex, hash_bucket,
+    hash_dir_bits_of_len, hash_directory, iin_bucket, iin_dir_digits_of_len, iin_directory,
 };
 use crate::keys::{NameKey, deletion_keys, term_hash, within_one_edit};
 use rkyv::rancor;
@@ -98,11 +98,10 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
     let hashed_ok = |dir: &[rkyv::rend::u32_le], rows: usize| {
         hash_dir_bits_of_len(dir.len()).is_some_and(|bits| dir_ok(dir, 1 << bits, rows))
     };
-    if !dir_ok(
-        &archive.iin_dir,
-        IIN_DIR_BUCKETS as usize,
-        archive.iin_table.len(),
-    ) || !hashed_ok(&archive.name_dir, archive.name_table.len())
+    let iin_ok = iin_dir_digits_of_len(archive.iin_dir.len())
+        .is_some_and(|d| dir_ok(&archive.iin_dir, 10usize.pow(d), archive.iin_table.len()));
+    if !iin_ok
+        || !hashed_ok(&archive.name_dir, archive.name_table.len())
         || !hashed_ok(&archive.deletion_dir, archive.deletion_table.len())
     {
         return Err(IndexError::Archive(
@@ -277,7 +276,11 @@ impl RegistryIndex {
     pub fn by_iin_digits(&self, digits: u64) -> &[ArchivedKeyEntry] {
         let a = self.archive();
         lookup(
-            bucket_rows(&a.iin_table, &a.iin_dir, iin_bucket(digits)),
+            bucket_rows(
+                &a.iin_table,
+                &a.iin_dir,
+                iin_bucket(digits, iin_dir_digits_of_len(a.iin_dir.len()).unwrap_or(4)),
+            ),
             digits,
         )
     }
@@ -477,7 +480,7 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
         ));
     }
     check("the deletion table", &full.deletion_table, deletions)?;
-    if full.iin_dir != directory(&full.iin_table, IIN_DIR_BUCKETS as usize, iin_bucket)
+    if full.iin_dir != iin_directory(&full.iin_table)
         || full.name_dir != hash_directory(&full.name_table)
         || full.deletion_dir != hash_directory(&full.deletion_table)
     {

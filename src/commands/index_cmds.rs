@@ -126,7 +126,7 @@ pub fn lookup(
                 split.patronymic.as_deref(),
             );
             let mut keys = Vec::new();
-            name_keys(&norm, None, &mut keys);
+            name_keys(&norm, &mut keys);
             for k in keys {
                 found.extend(index.by_name_key(k).iter().map(|e| e.person.to_native()));
             }

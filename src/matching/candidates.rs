@@ -3,12 +3,13 @@
 //! keys with and without the birth year, fuzzy name terms), de-duplicated, each path capped so a
 //! very common name cannot blow up a query. It must never score or decide.
 
+use crate::matching::compare::BirthProbe;
 use crate::matching::query::QueryKind;
 use crate::matching::scoring::QueryFeatures;
 use tanu_index::date::PartialDate;
 use tanu_index::format::ArchivedKeyEntry;
 use tanu_index::fuzzy::edit_distance_for;
-use tanu_index::keys::{block_component, name_components, plain_key, typo_years, year_key};
+use tanu_index::keys::{block_component, name_components, pair_key};
 use tanu_index::name::NormalizedName;
 use tanu_index::reader::RegistryIndex;
 
@@ -43,17 +44,15 @@ pub enum Path {
     IinNear = 1,
     BirthDate = 2,
     NameKey = 3,
-    NameYearKey = 4,
-    Fuzzy = 5,
+    Fuzzy = 4,
 }
 
 impl Path {
-    pub const ALL: [Path; 6] = [
+    pub const ALL: [Path; 5] = [
         Path::Iin,
         Path::IinNear,
         Path::BirthDate,
         Path::NameKey,
-        Path::NameYearKey,
         Path::Fuzzy,
     ];
     pub fn name(self) -> &'static str {
@@ -62,7 +61,6 @@ impl Path {
             Path::IinNear => "iin_near_miss",
             Path::BirthDate => "birth_date",
             Path::NameKey => "name_key",
-            Path::NameYearKey => "name_year_key",
             Path::Fuzzy => "fuzzy_name",
         }
     }
@@ -74,7 +72,6 @@ pub struct Caps {
     pub per_iin: usize,
     pub birth_date: usize,
     pub name_key: usize,
-    pub name_year_key: usize,
     /// Persons per fuzzy spelling's plain name key.
     pub fuzzy: usize,
     /// Spellings per fuzzy term.
@@ -87,7 +84,6 @@ impl Default for Caps {
             per_iin: 64,
             birth_date: 4096,
             name_key: 2048,
-            name_year_key: 2048,
             fuzzy: 256,
             fuzzy_variants: 64,
         }
@@ -111,6 +107,29 @@ impl CandidateSet {
             .extend(block.iter().take(cap).map(|e| (e.person.to_native(), bit)));
     }
 
+    /// Add the rows of a block that pass `keep` (a test on the row's tag), at most `cap` of them.
+    fn add_filtered(
+        &mut self,
+        block: &[ArchivedKeyEntry],
+        cap: usize,
+        bit: u8,
+        path: Path,
+        keep: &dyn Fn(u32) -> bool,
+    ) {
+        let mut added = 0usize;
+        for e in block {
+            if !keep(e.tag.to_native()) {
+                continue;
+            }
+            if added == cap {
+                self.capped |= 1 << path as u8;
+                return;
+            }
+            self.entries.push((e.person.to_native(), bit));
+            added += 1;
+        }
+    }
+
     /// Sort by person and merge the paths of duplicates.
     fn dedup(&mut self) {
         self.entries.sort_unstable_by_key(|e| e.0);
@@ -129,6 +148,29 @@ impl CandidateSet {
     /// Whether a path's cap bit.
     pub fn was_capped(&self, path: Path) -> bool {
         self.capped & (1 << path as u8) != 0
+    }
+}
+
+/// The query's birth dates prepared for key-row filtering: a registry birth-date key passes
+/// when it would not rule the person out (`scoring::RuledOut::BirthDatesDiffer`).
+pub struct DateFilter {
+    probes: Vec<BirthProbe>,
+}
+
+impl DateFilter {
+    pub fn new(birth: Option<PartialDate>, alt: Option<PartialDate>) -> DateFilter {
+        DateFilter {
+            probes: [birth, alt]
+                .into_iter()
+                .flatten()
+                .map(BirthProbe::new)
+                .collect(),
+        }
+    }
+
+    /// Whether a registry birth-date key (0: unknown) is compatible with the query's dates.
+    pub fn passes(&self, key: u32) -> bool {
+        self.probes.is_empty() || self.probes.iter().any(|p| p.compatible(key))
     }
 }
 
@@ -208,46 +250,18 @@ pub fn collect(
             Path::BirthDate,
         );
     }
-    // Name keys. With a birth year: the blocks of that name born in the year, in every year a
-    // slip of one digit could have written, and with no birth date at all. Without one: the
-    // whole block of the name (capped).
-    let mut years: Vec<u16> = [q.birth, q.birth_alt]
-        .into_iter()
-        .flatten()
-        .map(|d| d.year)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let mut probe_years: Vec<u16> = years.iter().flat_map(|&y| typo_years(y)).collect();
-    probe_years.push(0);
-    probe_years.sort_unstable();
-    probe_years.dedup();
-    let mut exact_years: Vec<u16> = years.clone();
-    exact_years.push(0);
-    for (pair, (first, given)) in name_components(name).into_iter().enumerate() {
-        // Slips of the year are probed for the main pair {surname, given} only.
-        let probe_years = if pair == 0 {
-            &probe_years
-        } else {
-            &exact_years
-        };
-        if years.is_empty() {
-            out.add_block(
-                index.by_name_key(plain_key(&first, &given)),
-                caps.name_key,
-                found_by::NAME_KEY,
-                Path::NameKey,
-            );
-        } else {
-            for &y in probe_years {
-                out.add_block(
-                    index.by_name_key(year_key(&first, &given, y)),
-                    caps.name_year_key,
-                    found_by::NAME_KEY,
-                    Path::NameYearKey,
-                );
-            }
-        }
+    // Name keys: every person of each blocking pair whose birth date (stored in the key row)
+    // does not rule it out. The filter reads only the table, never the persons.
+    let dates_filter = DateFilter::new(q.birth, q.birth_alt);
+    let date_ok = |tag: u32| dates_filter.passes(tag);
+    for (first, given) in name_components(name) {
+        out.add_filtered(
+            index.by_name_key(pair_key(&first, &given)),
+            caps.name_key,
+            found_by::NAME_KEY,
+            Path::NameKey,
+            &date_ok,
+        );
     }
     // Fuzzy spellings for the typos the keys miss: registry spellings within a few edits of
     // the surname (with the given name as stated) and of the given name (with the surname as
@@ -298,15 +312,13 @@ pub fn collect(
         components.sort_unstable();
         components.dedup();
         for c in components.iter().filter(|c| **c != own[side]) {
-            if years.is_empty() {
-                let block = index.by_name_key(plain_key(c, other));
-                out.add_block(block, caps.fuzzy, found_by::FUZZY, Path::Fuzzy);
-            } else {
-                for &y in years.iter().chain([0u16].iter()) {
-                    let block = index.by_name_key(year_key(c, other, y));
-                    out.add_block(block, caps.fuzzy, found_by::FUZZY, Path::Fuzzy);
-                }
-            }
+            out.add_filtered(
+                index.by_name_key(pair_key(c, other)),
+                caps.fuzzy,
+                found_by::FUZZY,
+                Path::Fuzzy,
+                &date_ok,
+            );
         }
     }
     out.dedup();

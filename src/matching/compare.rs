@@ -212,6 +212,101 @@ pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
     }
 }
 
+/// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = (y - era * 400) as u32;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe as i32 - 719_468
+}
+
+fn digits_of_key(key: u32) -> [u8; 8] {
+    let mut d = [0u8; 8];
+    let mut x = key;
+    for slot in d.iter_mut().rev() {
+        *slot = (x % 10) as u8;
+        x /= 10;
+    }
+    d
+}
+
+/// One query birth date, prepared for many `compatible` tests against registry birth-date keys
+/// (`PartialDate::to_key`, 0 unknown): the same answer as `birth_level(..) != DIFFERENT`, with
+/// integer arithmetic only.
+#[derive(Debug, Clone, Copy)]
+pub struct BirthProbe {
+    year: u16,
+    month: u8,
+    day: u8,
+    full: bool,
+    days: i32,
+    digits: [u8; 8],
+}
+
+impl BirthProbe {
+    pub fn new(d: PartialDate) -> BirthProbe {
+        let full = d.full().is_some();
+        let (month, day) = (d.month.unwrap_or(0), d.day.unwrap_or(0));
+        BirthProbe {
+            year: d.year,
+            month,
+            day,
+            full,
+            days: if full {
+                days_from_civil(i32::from(d.year), u32::from(month), u32::from(day))
+            } else {
+                0
+            },
+            digits: digits_of_key(d.to_key()),
+        }
+    }
+
+    /// Whether a registry birth-date key would not make the birth date `different`.
+    pub fn compatible(&self, key: u32) -> bool {
+        if key == 0 {
+            return true;
+        }
+        let year = (key / 10_000) as u16;
+        let month = (key / 100 % 100) as u8;
+        let day = (key % 100) as u8;
+        if self.full && month != 0 && day != 0 {
+            if year == self.year && month == self.month && day == self.day {
+                return true;
+            }
+            if year == self.year && month == self.day && day == self.month {
+                return true;
+            }
+            let days = days_from_civil(i32::from(year), u32::from(month), u32::from(day));
+            if (days - self.days).abs() == 1 {
+                return true;
+            }
+            let c = digits_of_key(key);
+            let diff: [bool; 8] = std::array::from_fn(|i| c[i] != self.digits[i]);
+            let n = diff.iter().filter(|&&x| x).count();
+            if n == 1 {
+                return true;
+            }
+            if n == 2
+                && let Some(i) = (0..7).find(|&i| diff[i] && diff[i + 1])
+            {
+                return c[i] == self.digits[i + 1] && c[i + 1] == self.digits[i];
+            }
+            return false;
+        }
+        if year != self.year {
+            return false;
+        }
+        match (self.month, month) {
+            (0, _) | (_, 0) => true,
+            (a, b) if a == b => true,
+            (a, b) => self.day != 0 && day == 0 && b == self.day && a <= 12,
+        }
+    }
+}
+
 /// The IIN digits of one side, as far as they are known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IinSide {
@@ -367,6 +462,26 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn birth_probe_agrees_with_birth_level(
+            a in 0i32..40_000, b_off in -400i32..400, drop_a in 0u8..3, drop_b in 0u8..3, swap in any::<bool>(),
+        ) {
+            let partial = |days: i32, drop: u8| {
+                let mut p = PartialDate::from(tanu_index::date::from_days(days).unwrap());
+                if drop >= 1 { p.day = None; }
+                if drop >= 2 { p.month = None; }
+                p
+            };
+            let q = partial(a, drop_a);
+            let mut c = partial(a + b_off, drop_b);
+            if swap && c.day.is_some_and(|d| d <= 12) && c.full().is_some() {
+                let s = PartialDate { year: c.year, month: c.day, day: c.month };
+                if s.full().is_some() { c = s; }
+            }
+            let expected = birth_level(Some(q), Some(c)) != level::birth::DIFFERENT;
+            prop_assert_eq!(BirthProbe::new(q).compatible(c.to_key()), expected, "{} vs {}", q, c);
+        }
+
         #[test]
         fn quick_reject_never_rejects_a_close_pair(a in "[a-e]{1,9}", b in "[a-e]{1,9}") {
             if jaro_winkler(&a, &b) >= CLOSE_JW {

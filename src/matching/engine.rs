@@ -2,7 +2,9 @@
 //! time (`decide`) from any number of threads, and counting what it does for `/metrics`. It must
 //! never write anything, and never log personal data.
 
-use crate::matching::candidates::{CandidateSet, Caps, Path as CandidatePath, collect, found_by};
+use crate::matching::candidates::{
+    CandidateSet, Caps, DateFilter, Path as CandidatePath, collect, found_by,
+};
 use crate::matching::decision::{Band, Candidate, Decision, Verdict};
 use crate::matching::model::MatchModel;
 use crate::matching::query::{Query, QueryKind};
@@ -30,7 +32,7 @@ pub struct EngineMetrics {
     pub reviews: AtomicU64,
     pub candidates_scored: AtomicU64,
     /// Per candidate path (`candidates::Path` order): how often its cap cut a block short.
-    pub caps_hit: [AtomicU64; 6],
+    pub caps_hit: [AtomicU64; 5],
 }
 
 impl EngineMetrics {
@@ -139,8 +141,9 @@ impl Engine {
             // skipped before scoring (scoring would put it in the clear band anyway).
             let persons = &self.index.archive().persons;
             let iin_paths = found_by::IIN | found_by::IIN_NEAR;
+            let dates = DateFilter::new(features.birth, features.birth_alt);
             set.entries.retain(|&(i, by)| {
-                by & iin_paths != 0 || could_match(&features, &persons[i as usize])
+                by & iin_paths != 0 || could_match(&features, &dates, &persons[i as usize])
             });
             scored.clear();
             if set.entries.len() >= PARALLEL_SCORING_FROM {

@@ -3,6 +3,7 @@
 //! of order and across aliases. The per-candidate path allocates nothing; explanations are built
 //! only for the candidates that are shown. It must never choose which persons to score.
 
+use crate::matching::candidates::DateFilter;
 use crate::matching::compare::{
     IinSide, birth_level, close, digits_of, iin_level, jaro_winkler_at_least, part_level,
     surname_level, within_one_edit,
@@ -272,11 +273,12 @@ fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
 /// would rule it out by the birth date or the given names (see `RuledOut`). Candidates that no
 /// IIN path found cannot have an exact or one-edit IIN (those paths probe every such IIN), so
 /// the engine skips these without scoring them.
-pub fn could_match(q: &QueryFeatures, p: &ArchivedPersonEntry) -> bool {
-    let c_birth = p.birth_date().or_else(|| person_iin(p).birth_from_iin);
-    let birth_differs =
-        |qb: Option<PartialDate>| birth_level(qb, c_birth) == level::birth::DIFFERENT;
-    if birth_differs(q.birth) && (q.birth_alt.is_none() || birth_differs(q.birth_alt)) {
+pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntry) -> bool {
+    let key = match p.birth_key.to_native() {
+        0 => person_iin(p).birth_from_iin.map_or(0, |d| d.to_key()),
+        k => k,
+    };
+    if !dates.passes(key) {
         return false;
     }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
