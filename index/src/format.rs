@@ -208,7 +208,7 @@ pub struct RegistryArchive {
     pub surname_counts: Vec<TermCount>,
     /// Given-name skeletons (hashed) and their counts. Sorted.
     pub given_counts: Vec<TermCount>,
-    /// Number of names counted in the two tables above.
+    /// Number of persons the two tables above were counted over (each distinct term once per person).
     pub name_count: u64,
     /// Every distinct name part, sorted by term.
     pub vocabulary: Vec<VocabularyEntry>,

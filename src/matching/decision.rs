@@ -51,7 +51,7 @@ pub struct Explanation {
     /// When set, why the candidate cannot be the applicant whatever its weight.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ruled_out: Option<&'static str>,
-    /// How the candidate was found (`iin`, `iin_near_miss`, `birth_date`, `name_key`, `fuzzy`).
+    /// How the candidate was found (`iin`, `iin_near_miss`, `birth_date`, `name_key`, `fuzzy_name`).
     pub found_by: Vec<&'static str>,
 }
 
