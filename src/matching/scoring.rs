@@ -5,8 +5,8 @@
 
 use crate::matching::candidates::DateFilter;
 use crate::matching::compare::{
-    IinSide, birth_level, close, digits_of, iin_level, jaro_winkler_at_least, part_level,
-    surname_level, within_one_edit,
+    IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least, part_level, surname_level,
+    within_one_edit,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -284,6 +284,16 @@ pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntr
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
 }
 
+/// A name-part level (exact, close, different, missing; never phonetic here) as a surname level.
+fn as_surname_level(part: u8) -> u8 {
+    match part {
+        level::part::MISSING => level::surname::MISSING,
+        level::part::EXACT => level::surname::EXACT,
+        level::part::CLOSE => level::surname::CLOSE,
+        _ => level::surname::DIFFERENT,
+    }
+}
+
 /// The best alignment of the query's name with one registry name, and whether any alignment
 /// has a compatible given name.
 fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (NameScore, bool) {
@@ -305,24 +315,9 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
     let mut best = name_score(model, straight, q, Alignment::Straight);
     let given_ok = entry_given_ok(q, c);
     // Swapped: the query's surname is the registry's given name and the other way round.
-    let swap_s = if q.surname.is_empty() || c.given_skel.is_empty() {
-        level::surname::MISSING
-    } else if q.surname == c.given_skel.as_str() {
-        level::surname::EXACT
-    } else if close(&q.surname, &c.given_skel) {
-        level::surname::CLOSE
-    } else {
-        level::surname::DIFFERENT
-    };
-    let swap_g = if q.given.is_empty() || c.surname_skel.is_empty() {
-        level::part::MISSING
-    } else if q.given == c.surname_skel.as_str() {
-        level::part::EXACT
-    } else if close(&q.given, &c.surname_skel) {
-        level::part::CLOSE
-    } else {
-        level::part::DIFFERENT
-    };
+    // (Spellings only: the phonetic keys of a given name and of a surname stem differ in kind.)
+    let swap_s = as_surname_level(part_level(&q.surname, "", &c.given_skel, ""));
+    let swap_g = part_level(&q.given, "", &c.surname_skel, "");
     if swap_s != level::surname::DIFFERENT || swap_g != level::part::DIFFERENT {
         let swapped = name_score(model, [swap_s, swap_g, straight[2]], q, Alignment::Swapped);
         if swapped.weight > best.weight {
@@ -344,15 +339,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
     }
     if !c.surname_as_patronymic.is_empty() {
         let root = c.surname_as_patronymic.as_str();
-        let p = if q.patronymic_root.is_empty() {
-            level::part::MISSING
-        } else if q.patronymic_root == root {
-            level::part::EXACT
-        } else if close(&q.patronymic_root, root) {
-            level::part::CLOSE
-        } else {
-            level::part::DIFFERENT
-        };
+        let p = part_level(&q.patronymic_root, "", root, "");
         let alt = name_score(
             model,
             [level::surname::MISSING, g, p],
