@@ -3,13 +3,14 @@
 //! all written to a temporary directory, fsynced and renamed into place. It must never leave a
 //! half-written index where a complete one was.
 
-use crate::format::VocabularyEntry;
+use crate::date::PartialDate;
 use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
-    Manifest, NAMES_DIR, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, SourceInfo,
-    TermCount, checksum_hex, hash_directory, iin_directory, iin_status,
+    Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, ScreenRow,
+    SourceInfo, TermCount, VocabularyEntry, checksum_hex, hash_directory, iin_directory,
+    iin_status, screen_flags, swap_iin_halves,
 };
-use crate::iin::Iin;
+use crate::iin::{Iin, digits_of_number, lenient_birth_and_sex};
 use crate::keys::{block_component, deletion_keys, name_keys, term_hash};
 use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
 use crate::source::{LineError, Sex, SourcePerson, parse_line};
@@ -485,6 +486,7 @@ pub fn vocabulary_tables(entries: &[PersonEntry]) -> (Vec<VocabularyEntry>, Vec<
         .map(|t| VocabularyEntry {
             term: t.to_string(),
             block: block_component(t),
+            phon: phonetic_key(t),
         })
         .collect();
     let mut table: Vec<KeyEntry> = vocabulary
@@ -502,6 +504,68 @@ pub fn vocabulary_tables(entries: &[PersonEntry]) -> (Vec<VocabularyEntry>, Vec<
         .collect();
     table.par_sort_unstable();
     (vocabulary, table)
+}
+
+/// The IIN table's rows keyed by `swap_iin_halves`, sorted.
+pub fn iin_suffix_rows(iin_table: &[KeyEntry]) -> Vec<KeyEntry> {
+    let mut rows: Vec<KeyEntry> = iin_table
+        .iter()
+        .map(|e| KeyEntry {
+            key: swap_iin_halves(e.key),
+            ..*e
+        })
+        .collect();
+    rows.par_sort_unstable();
+    rows
+}
+
+/// A person's birth-date key for screening: the stated date, else the date its IIN's digits
+/// encode when they encode one (check digit aside), else 0.
+pub fn screen_birth_key(p: &PersonEntry) -> u32 {
+    if p.birth_key != 0 {
+        return p.birth_key;
+    }
+    let has_digits =
+        p.iin_status == iin_status::VALID || p.iin_status == iin_status::INVALID_DIGITS;
+    if !has_digits {
+        return 0;
+    }
+    lenient_birth_and_sex(&digits_of_number(p.iin_digits))
+        .map_or(0, |(d, _)| PartialDate::from(d).to_key())
+}
+
+/// One screen row per person (see `ScreenRow`), against the sorted vocabulary.
+pub fn screen_rows(persons: &[PersonEntry], vocabulary: &[VocabularyEntry]) -> Vec<ScreenRow> {
+    let row_of = |term: &str| {
+        if term.is_empty() {
+            return NO_TERM;
+        }
+        vocabulary
+            .binary_search_by(|v| v.term.as_str().cmp(term))
+            .map_or(NO_TERM, |i| i as u32)
+    };
+    persons
+        .par_iter()
+        .map(|p| {
+            let mut flags = 0;
+            if !p.convictions.is_empty() {
+                flags |= screen_flags::CONVICTION;
+            }
+            if !p.admin_offences.is_empty() {
+                flags |= screen_flags::ADMIN_OFFENCE;
+            }
+            if p.names.len() > 1 {
+                flags |= screen_flags::ALIASES;
+            }
+            let first = p.names.first();
+            ScreenRow {
+                birth_key: screen_birth_key(p),
+                given_term: first.map_or(NO_TERM, |n| row_of(&n.given_skel)),
+                surname_term: first.map_or(NO_TERM, |n| row_of(&n.surname_skel)),
+                flags,
+            }
+        })
+        .collect()
 }
 
 fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
@@ -531,7 +595,13 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let (vocabulary, deletion_table) = vocabulary_tables(&entries);
     let iin_dir = iin_directory(&iin);
     let name_dir = hash_directory(&names);
+    let iin_suffix_table = iin_suffix_rows(&iin);
+    let iin_suffix_dir = iin_directory(&iin_suffix_table);
+    let screens = screen_rows(&entries, &vocabulary);
     RegistryArchive {
+        iin_suffix_table,
+        iin_suffix_dir,
+        screens,
         format_version: FORMAT_VERSION,
         name_count: entries.len() as u64,
         iin_dir,

@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -36,6 +36,13 @@ pub fn iin_dir_digits_of_len(len: usize) -> Option<u32> {
 pub fn iin_bucket(key: u64, digits: u32) -> usize {
     let buckets = 10u64.pow(digits);
     (key / 10u64.pow(12 - digits)).min(buckets - 1) as usize
+}
+
+/// An IIN's twelve digits with the halves swapped (digits 7–12, then 1–6): the key of
+/// `iin_suffix_table`. Its own inverse.
+#[inline]
+pub fn swap_iin_halves(digits: u64) -> u64 {
+    (digits % 1_000_000) * 1_000_000 + digits / 1_000_000
 }
 
 /// The directory of the IIN table, sized for it.
@@ -185,6 +192,36 @@ pub struct VocabularyEntry {
     /// `keys::block_component(term)`, precomputed so a fuzzy look-up allocates nothing per
     /// spelling.
     pub block: String,
+    /// `name::phonetic_key(term)`, so a given name can be screened without its person's record.
+    pub phon: String,
+}
+
+/// `ScreenRow::given_term` / `surname_term` when the name part is empty.
+pub const NO_TERM: u32 = u32::MAX;
+
+/// Bits of `ScreenRow::flags`.
+pub mod screen_flags {
+    /// At least one conviction.
+    pub const CONVICTION: u32 = 1;
+    /// At least one administrative offence.
+    pub const ADMIN_OFFENCE: u32 = 2;
+    /// More than one name (aliases): the terms below are the registry name's only.
+    pub const ALIASES: u32 = 4;
+}
+
+/// The little a candidate screen needs of one person, 16 bytes, parallel to `persons`: a query
+/// rules most candidates out from this row alone, without touching their full records.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenRow {
+    /// The stated birth date's key, else the date the IIN's digits encode (check digit aside),
+    /// else 0.
+    pub birth_key: u32,
+    /// Row in `vocabulary` of the registry name's given-name skeleton, or `NO_TERM`.
+    pub given_term: u32,
+    /// Row in `vocabulary` of the registry name's surname skeleton, or `NO_TERM`.
+    pub surname_term: u32,
+    /// `screen_flags` bits.
+    pub flags: u32,
 }
 
 /// The root of `persons.rkyv`.
@@ -199,6 +236,13 @@ pub struct RegistryArchive {
     pub birth_table: Vec<KeyEntry>,
     /// `keys::NameKey` values → person. Sorted.
     pub name_table: Vec<KeyEntry>,
+    /// The IIN table's rows keyed by `swap_iin_halves`, so the IINs one edit away in digits 1–6
+    /// sit together as those one edit away in digits 7–12 do in `iin_table`. Sorted.
+    pub iin_suffix_table: Vec<KeyEntry>,
+    /// Directory of `iin_suffix_table` on its key's first four digits (`iin_directory`).
+    pub iin_suffix_dir: Vec<u32>,
+    /// One screen row per person, in `persons` order.
+    pub screens: Vec<ScreenRow>,
     /// Directory of `iin_table` on the first four or six digits (`iin_directory`): entry b is the
     /// first row whose leading digits are ≥ b.
     pub iin_dir: Vec<u32>,

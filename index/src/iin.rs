@@ -102,6 +102,54 @@ fn birth_date_of(d: &[u8; 12]) -> Result<NaiveDate, IinError> {
         .ok_or_else(|| IinError::BadBirthDate(format!("{:04}-{mm:02}-{dd:02}", century + yy)))
 }
 
+/// The birth date and sex that twelve digits encode in digits 1–7, whatever their check digit:
+/// what a mistyped or unverifiable IIN still tells. `None` when digit 7 or the date make no sense.
+pub fn lenient_birth_and_sex(d: &[u8; 12]) -> Option<(NaiveDate, IinSex)> {
+    let date = birth_date_of(d).ok()?;
+    let sex = if d[6] % 2 == 1 {
+        IinSex::Male
+    } else {
+        IinSex::Female
+    };
+    Some((date, sex))
+}
+
+/// Twelve digits of a number below 10^12 (leading zeros kept).
+pub fn digits_of_number(n: u64) -> [u8; 12] {
+    let mut d = [0u8; 12];
+    let mut x = n;
+    for slot in d.iter_mut().rev() {
+        *slot = (x % 10) as u8;
+        x /= 10;
+    }
+    d
+}
+
+/// Whether two twelve-digit numbers are one digit substitution or one adjacent transposition
+/// apart (never when equal).
+pub fn numbers_one_edit_apart(a: u64, b: u64) -> bool {
+    if a == b {
+        return false;
+    }
+    let (x, y) = (digits_of_number(a), digits_of_number(b));
+    let mut first = None;
+    let mut count = 0;
+    for i in 0..12 {
+        if x[i] != y[i] {
+            count += 1;
+            if count > 2 {
+                return false;
+            }
+            first.get_or_insert(i);
+        }
+    }
+    match (count, first) {
+        (1, _) => true,
+        (2, Some(i)) => i < 11 && x[i] == y[i + 1] && x[i + 1] == y[i],
+        _ => false,
+    }
+}
+
 fn validate(d: [u8; 12]) -> Result<Iin, IinError> {
     birth_date_of(&d)?;
     let first11: [u8; 11] = d[..11].try_into().expect("11 digits");
@@ -174,13 +222,7 @@ impl Iin {
         if n >= 1_000_000_000_000 {
             return Err(IinError::WrongLength(n.to_string().len()));
         }
-        let mut d = [0u8; 12];
-        let mut x = n;
-        for slot in d.iter_mut().rev() {
-            *slot = (x % 10) as u8;
-            x /= 10;
-        }
-        validate(d)
+        validate(digits_of_number(n))
     }
 
     /// The birth date encoded in digits 1-7.
@@ -243,6 +285,27 @@ impl Iin {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn numbers_one_edit_apart_agrees_with_is_one_edit_from(
+            n in 0u64..1_000_000_000_000, pos in 0usize..12, v in 0u8..10, swap in any::<bool>(), far in any::<bool>(),
+        ) {
+            let a = digits_of_number(n);
+            let mut b = a;
+            if swap && pos < 11 { b.swap(pos, pos + 1); } else { b[pos] = v; }
+            if far { b[(pos + 5) % 12] = (b[(pos + 5) % 12] + 1) % 10; }
+            let m = b.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d));
+            let diff: Vec<usize> = (0..12).filter(|&i| a[i] != b[i]).collect();
+            let expected = match diff.as_slice() {
+                [_] => true,
+                [x, y] => *y == x + 1 && a[*x] == b[*y] && a[*y] == b[*x],
+                _ => false,
+            };
+            prop_assert_eq!(numbers_one_edit_apart(n, m), expected);
+            prop_assert_eq!(numbers_one_edit_apart(m, n), expected);
+        }
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -5,10 +5,12 @@
 
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
 use crate::format::{
-    ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive, FORMAT_VERSION,
-    KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, RegistryArchive, checksum_hex, hash_bucket,
-    hash_dir_bits_of_len, hash_directory, iin_bucket, iin_dir_digits_of_len, iin_directory,
+    ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive,
+    ArchivedScreenRow, ArchivedVocabularyEntry, FORMAT_VERSION, KeyEntry, MANIFEST_FILE, Manifest,
+    NAMES_DIR, NO_TERM, RegistryArchive, checksum_hex, hash_bucket, hash_dir_bits_of_len,
+    hash_directory, iin_bucket, iin_dir_digits_of_len, iin_directory, swap_iin_halves,
 };
+use crate::iin::{digits_of_number, numbers_one_edit_apart};
 use crate::keys::{NameKey, deletion_keys, term_hash, within_one_edit};
 use rkyv::rancor;
 use std::fs::File;
@@ -84,6 +86,7 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
     if !in_range(&archive.iin_table)
         || !in_range(&archive.birth_table)
         || !in_range(&archive.name_table)
+        || !in_range(&archive.iin_suffix_table)
     {
         return Err(IndexError::Archive(
             "a key table points past the persons".into(),
@@ -100,12 +103,32 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
     };
     let iin_ok = iin_dir_digits_of_len(archive.iin_dir.len())
         .is_some_and(|d| dir_ok(&archive.iin_dir, 10usize.pow(d), archive.iin_table.len()));
+    let suffix_ok = iin_dir_digits_of_len(archive.iin_suffix_dir.len()).is_some_and(|d| {
+        dir_ok(
+            &archive.iin_suffix_dir,
+            10usize.pow(d),
+            archive.iin_suffix_table.len(),
+        )
+    });
     if !iin_ok
+        || !suffix_ok
         || !hashed_ok(&archive.name_dir, archive.name_table.len())
         || !hashed_ok(&archive.deletion_dir, archive.deletion_table.len())
     {
         return Err(IndexError::Archive(
             "a key-table directory is malformed".into(),
+        ));
+    }
+    let terms = archive.vocabulary.len();
+    let term_ok = |t: u32| t == NO_TERM || (t as usize) < terms;
+    if archive.screens.len() != persons
+        || !archive
+            .screens
+            .iter()
+            .all(|r| term_ok(r.given_term.to_native()) && term_ok(r.surname_term.to_native()))
+    {
+        return Err(IndexError::Archive(
+            "the screen rows do not match the persons".into(),
         ));
     }
     if archive.persons.iter().any(|p| p.names.is_empty()) {
@@ -168,6 +191,20 @@ fn bucket_rows<'a>(
 fn hashed_bucket(dir: &[rkyv::rend::u32_le], key: u64) -> usize {
     let bits = (dir.len().saturating_sub(1)).trailing_zeros().max(1);
     hash_bucket(key, bits)
+}
+
+/// The rows of an IIN-directory table whose key lies in `from..from + 10^6` (`from` a multiple
+/// of 10^6: one first half of twelve digits), within one directory bucket.
+fn iin_million<'a>(
+    table: &'a [ArchivedKeyEntry],
+    dir: &[rkyv::rend::u32_le],
+    dir_digits: u32,
+    from: u64,
+) -> &'a [ArchivedKeyEntry] {
+    let rows = bucket_rows(table, dir, iin_bucket(from, dir_digits));
+    let start = rows.partition_point(|e| e.key.to_native() < from);
+    let end = start + rows[start..].partition_point(|e| e.key.to_native() < from + 1_000_000);
+    &rows[start..end]
 }
 
 /// The persons of a sorted key table whose key equals `key`.
@@ -283,6 +320,57 @@ impl RegistryIndex {
             ),
             digits,
         )
+    }
+
+    /// Every IIN row whose twelve digits are one substitution or one adjacent transposition from
+    /// `digits` (never equal to them): the rows sharing digits 1–6 come from one range of the IIN
+    /// table, those sharing digits 7–12 from one range of the suffix table, and the swap of
+    /// digits 6 and 7 from one look-up. Stops when `visit` returns false.
+    pub fn for_each_iin_one_edit(
+        &self,
+        digits: u64,
+        mut visit: impl FnMut(&ArchivedKeyEntry) -> bool,
+    ) {
+        let a = self.archive();
+        let dir_digits = iin_dir_digits_of_len(a.iin_dir.len()).unwrap_or(4);
+        let range = |table, dir, from| iin_million(table, dir, dir_digits, from);
+        let head = digits / 1_000_000;
+        for e in range(&a.iin_table, &a.iin_dir, head * 1_000_000) {
+            if numbers_one_edit_apart(e.key.to_native(), digits) && !visit(e) {
+                return;
+            }
+        }
+        let tail = digits % 1_000_000;
+        for e in range(&a.iin_suffix_table, &a.iin_suffix_dir, tail * 1_000_000) {
+            let full = swap_iin_halves(e.key.to_native());
+            // Rows with the same first half were visited above.
+            if full / 1_000_000 != head && numbers_one_edit_apart(full, digits) && !visit(e) {
+                return;
+            }
+        }
+        let d = digits_of_number(digits);
+        if d[5] != d[6] {
+            let mut x = d;
+            x.swap(5, 6);
+            let swapped = x.iter().fold(0u64, |acc, &v| acc * 10 + u64::from(v));
+            for e in self.by_iin_digits(swapped) {
+                if !visit(e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The screen row of a person (`persons` index).
+    #[inline]
+    pub fn screen(&self, person: u32) -> Option<&ArchivedScreenRow> {
+        self.archive().screens.get(person as usize)
+    }
+
+    /// One vocabulary row, whole.
+    #[inline]
+    pub fn vocabulary_row(&self, row: u32) -> Option<&ArchivedVocabularyEntry> {
+        self.archive().vocabulary.get(row as usize)
     }
 
     /// Persons whose birth-date key (`PartialDate::to_key`) equals `key`.
@@ -469,9 +557,14 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
         }
         Ok(())
     };
+    let suffix = crate::builder::iin_suffix_rows(&iin);
     check("the IIN table", &full.iin_table, iin)?;
+    check("the IIN suffix table", &full.iin_suffix_table, suffix)?;
     check("the birth-date table", &full.birth_table, birth)?;
-    let key_rows = (full.iin_table.len() + full.birth_table.len() + full.name_table.len()) as u64;
+    let key_rows = (full.iin_table.len()
+        + full.iin_suffix_table.len()
+        + full.birth_table.len()
+        + full.name_table.len()) as u64;
     check("the name-key table", &full.name_table, names)?;
     let (vocabulary, deletions) = crate::builder::vocabulary_tables(&full.persons);
     if vocabulary != full.vocabulary {
@@ -480,7 +573,13 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
         ));
     }
     check("the deletion table", &full.deletion_table, deletions)?;
+    if full.screens != crate::builder::screen_rows(&full.persons, &full.vocabulary) {
+        return Err(IndexError::Inconsistent(
+            "the screen rows do not match the persons".into(),
+        ));
+    }
     if full.iin_dir != iin_directory(&full.iin_table)
+        || full.iin_suffix_dir != iin_directory(&full.iin_suffix_table)
         || full.name_dir != hash_directory(&full.name_table)
         || full.deletion_dir != hash_directory(&full.deletion_table)
     {

@@ -7,7 +7,7 @@ use crate::matching::compare::BirthProbe;
 use crate::matching::query::QueryKind;
 use crate::matching::scoring::QueryFeatures;
 use tanu_index::date::PartialDate;
-use tanu_index::format::ArchivedKeyEntry;
+use tanu_index::format::{ArchivedKeyEntry, screen_flags};
 use tanu_index::fuzzy::edit_distance_for;
 use tanu_index::keys::{block_component, name_components, pair_key};
 use tanu_index::name::NormalizedName;
@@ -70,6 +70,8 @@ impl Path {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caps {
     pub per_iin: usize,
+    /// Persons found by all the IINs one edit away together.
+    pub iin_near: usize,
     pub birth_date: usize,
     pub name_key: usize,
     /// Persons per fuzzy spelling's plain name key.
@@ -82,6 +84,7 @@ impl Default for Caps {
     fn default() -> Self {
         Caps {
             per_iin: 64,
+            iin_near: 256,
             birth_date: 4096,
             name_key: 2048,
             fuzzy: 256,
@@ -201,31 +204,18 @@ pub fn collect(
             found_by::IIN,
             Path::Iin,
         );
-        for i in 0..12 {
-            for v in 0..10u8 {
-                if v == d[i] {
-                    continue;
-                }
-                let mut x = d;
-                x[i] = v;
-                out.add_block(
-                    index.by_iin_digits(number(&x)),
-                    caps.per_iin,
-                    found_by::IIN_NEAR,
-                    Path::IinNear,
-                );
+        // One edit away (one substitution or adjacent transposition): two range scans and a
+        // look-up in the index instead of 119 probes.
+        let mut added = 0usize;
+        index.for_each_iin_one_edit(number(&d), |e| {
+            if added == caps.iin_near {
+                out.capped |= 1 << Path::IinNear as u8;
+                return false;
             }
-            if i < 11 && d[i] != d[i + 1] {
-                let mut x = d;
-                x.swap(i, i + 1);
-                out.add_block(
-                    index.by_iin_digits(number(&x)),
-                    caps.per_iin,
-                    found_by::IIN_NEAR,
-                    Path::IinNear,
-                );
-            }
-        }
+            out.entries.push((e.person.to_native(), found_by::IIN_NEAR));
+            added += 1;
+            true
+        });
     }
     // Birth date: the date, its day↔month swap, and the IIN's date when it differs.
     let mut dates: Vec<PartialDate> = Vec::with_capacity(4);
@@ -322,12 +312,10 @@ pub fn collect(
         }
     }
     out.dedup();
-    let persons = &index.archive().persons;
-    out.entries.retain(|(i, _)| match persons.get(*i as usize) {
-        Some(p) => match kind {
-            QueryKind::CriminalRecord => !p.convictions.is_empty(),
-            QueryKind::AdministrativeOffences => !p.admin_offences.is_empty(),
-        },
-        None => false,
-    });
+    let wanted = match kind {
+        QueryKind::CriminalRecord => screen_flags::CONVICTION,
+        QueryKind::AdministrativeOffences => screen_flags::ADMIN_OFFENCE,
+    };
+    out.entries
+        .retain(|(i, _)| index.screen(*i).is_some_and(|r| r.flags & wanted != 0));
 }

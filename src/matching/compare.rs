@@ -212,17 +212,6 @@ pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
     }
 }
 
-/// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = (y - era * 400) as u32;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe as i32 - 719_468
-}
-
 fn digits_of_key(key: u32) -> [u8; 8] {
     let mut d = [0u8; 8];
     let mut x = key;
@@ -235,68 +224,95 @@ fn digits_of_key(key: u32) -> [u8; 8] {
 
 /// One query birth date, prepared for many `compatible` tests against registry birth-date keys
 /// (`PartialDate::to_key`, 0 unknown): the same answer as `birth_level(..) != DIFFERENT`, with
-/// integer arithmetic only.
-#[derive(Debug, Clone, Copy)]
+/// a set look-up for a full date and integer arithmetic for a partial one.
+#[derive(Debug, Clone)]
 pub struct BirthProbe {
     year: u16,
     month: u8,
     day: u8,
     full: bool,
-    days: i32,
-    digits: [u8; 8],
+    /// For a full date: every full registry key that is not `different` (equal, day↔month swap,
+    /// a day apart, one digit changed, two adjacent digits swapped), as an open-addressing set.
+    near: Box<[u32; NEAR_SLOTS]>,
+}
+
+/// Slots of `BirthProbe::near`: a power of two well above the ~85 keys it holds.
+const NEAR_SLOTS: usize = 512;
+
+#[inline]
+fn near_slot(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> 23) as usize
+}
+
+fn key_of_digits(d: &[u8; 8]) -> u32 {
+    d.iter().fold(0u32, |acc, &x| acc * 10 + u32::from(x))
 }
 
 impl BirthProbe {
     pub fn new(d: PartialDate) -> BirthProbe {
-        let full = d.full().is_some();
+        let full = d.full();
         let (month, day) = (d.month.unwrap_or(0), d.day.unwrap_or(0));
+        let mut near = Box::new([0u32; NEAR_SLOTS]);
+        if let Some(date) = full {
+            let key = d.to_key();
+            let digits = digits_of_key(key);
+            let mut keys = vec![
+                key,
+                d.year as u32 * 10_000 + u32::from(day) * 100 + u32::from(month),
+            ];
+            for other in [date.pred_opt(), date.succ_opt()].into_iter().flatten() {
+                keys.push(PartialDate::from(other).to_key());
+            }
+            for i in 0..8 {
+                for v in 0..10u8 {
+                    if v != digits[i] {
+                        let mut c = digits;
+                        c[i] = v;
+                        keys.push(key_of_digits(&c));
+                    }
+                }
+                if i < 7 && digits[i] != digits[i + 1] {
+                    let mut c = digits;
+                    c.swap(i, i + 1);
+                    keys.push(key_of_digits(&c));
+                }
+            }
+            for k in keys.into_iter().filter(|&k| k != 0) {
+                let mut slot = near_slot(k);
+                while near[slot] != 0 && near[slot] != k {
+                    slot = (slot + 1) % NEAR_SLOTS;
+                }
+                near[slot] = k;
+            }
+        }
         BirthProbe {
             year: d.year,
             month,
             day,
-            full,
-            days: if full {
-                days_from_civil(i32::from(d.year), u32::from(month), u32::from(day))
-            } else {
-                0
-            },
-            digits: digits_of_key(d.to_key()),
+            full: full.is_some(),
+            near,
         }
     }
 
     /// Whether a registry birth-date key would not make the birth date `different`.
+    #[inline]
     pub fn compatible(&self, key: u32) -> bool {
         if key == 0 {
             return true;
         }
-        let year = (key / 10_000) as u16;
         let month = (key / 100 % 100) as u8;
         let day = (key % 100) as u8;
         if self.full && month != 0 && day != 0 {
-            if year == self.year && month == self.month && day == self.day {
-                return true;
+            let mut slot = near_slot(key);
+            loop {
+                match self.near[slot] {
+                    0 => return false,
+                    k if k == key => return true,
+                    _ => slot = (slot + 1) % NEAR_SLOTS,
+                }
             }
-            if year == self.year && month == self.day && day == self.month {
-                return true;
-            }
-            let days = days_from_civil(i32::from(year), u32::from(month), u32::from(day));
-            if (days - self.days).abs() == 1 {
-                return true;
-            }
-            let c = digits_of_key(key);
-            let diff: [bool; 8] = std::array::from_fn(|i| c[i] != self.digits[i]);
-            let n = diff.iter().filter(|&&x| x).count();
-            if n == 1 {
-                return true;
-            }
-            if n == 2
-                && let Some(i) = (0..7).find(|&i| diff[i] && diff[i + 1])
-            {
-                return c[i] == self.digits[i + 1] && c[i + 1] == self.digits[i];
-            }
-            return false;
         }
-        if year != self.year {
+        if (key / 10_000) as u16 != self.year {
             return false;
         }
         match (self.month, month) {
@@ -480,6 +496,23 @@ mod tests {
             }
             let expected = birth_level(Some(q), Some(c)) != level::birth::DIFFERENT;
             prop_assert_eq!(BirthProbe::new(q).compatible(c.to_key()), expected, "{} vs {}", q, c);
+        }
+
+        #[test]
+        fn birth_probe_agrees_on_digit_typos(a in 0i32..40_000, pos in 0usize..8, v in 0u8..10, swap in any::<bool>()) {
+            let q = PartialDate::from(tanu_index::date::from_days(a).unwrap());
+            let mut d = digits_of_key(q.to_key());
+            if swap && pos < 7 { d.swap(pos, pos + 1); } else { d[pos] = v; }
+            let key = key_of_digits(&d);
+            let c = PartialDate {
+                year: (key / 10_000) as u16,
+                month: Some((key / 100 % 100) as u8),
+                day: Some((key % 100) as u8),
+            };
+            if c.full().is_some() {
+                let expected = birth_level(Some(q), Some(c)) != level::birth::DIFFERENT;
+                prop_assert_eq!(BirthProbe::new(q).compatible(key), expected, "{} vs {}", q, c);
+            }
         }
 
         #[test]

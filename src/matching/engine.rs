@@ -8,7 +8,9 @@ use crate::matching::candidates::{
 use crate::matching::decision::{Band, Candidate, Decision, Verdict};
 use crate::matching::model::MatchModel;
 use crate::matching::query::{Query, QueryKind};
-use crate::matching::scoring::{QueryFeatures, Scored, could_match, explain, probability, score};
+use crate::matching::scoring::{
+    QueryFeatures, Scored, could_match, could_match_screen, explain, probability, score,
+};
 use crate::rules::{CertificateKind, analyse};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -142,8 +144,13 @@ impl Engine {
             let persons = &self.index.archive().persons;
             let iin_paths = found_by::IIN | found_by::IIN_NEAR;
             let dates = DateFilter::new(features.birth, features.birth_alt);
+            let index = &self.index;
             set.entries.retain(|&(i, by)| {
-                by & iin_paths != 0 || could_match(&features, &dates, &persons[i as usize])
+                by & iin_paths != 0
+                    || index
+                        .screen(i)
+                        .and_then(|row| could_match_screen(&features, &dates, row, index))
+                        .unwrap_or_else(|| could_match(&features, &dates, &persons[i as usize]))
             });
             scored.clear();
             if set.entries.len() >= PARALLEL_SCORING_FROM {

@@ -12,8 +12,10 @@ use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
 use crate::matching::query::{Query, QueryIin};
 use tanu_index::date::PartialDate;
-use tanu_index::format::{ArchivedNameEntry, ArchivedPersonEntry, iin_status};
-use tanu_index::iin::{Iin, IinSex};
+use tanu_index::format::{
+    ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, iin_status, screen_flags,
+};
+use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
 use tanu_index::name::{patronymic_root, phonetic_key};
 use tanu_index::reader::RegistryIndex;
 use tanu_index::source::Sex;
@@ -45,27 +47,13 @@ pub struct QueryFeatures {
 
 /// Birth date and sex encoded in 12 digits, when digits 1–7 make sense (check digit ignored).
 fn iin_date_and_sex(d: &[u8; 12]) -> Option<(PartialDate, Sex)> {
-    let century = match d[6] {
-        1 | 2 => 1800,
-        3 | 4 => 1900,
-        5 | 6 => 2000,
-        _ => return None,
-    };
-    let year = century + u16::from(d[0]) * 10 + u16::from(d[1]);
-    let month = d[2] * 10 + d[3];
-    let day = d[4] * 10 + d[5];
-    let pd = PartialDate {
-        year,
-        month: Some(month),
-        day: Some(day),
-    };
-    pd.full()?;
-    let sex = if d[6] % 2 == 1 {
-        Sex::Male
-    } else {
-        Sex::Female
-    };
-    Some((pd, sex))
+    lenient_birth_and_sex(d).map(|(date, sex)| {
+        let sex = match sex {
+            IinSex::Male => Sex::Male,
+            IinSex::Female => Sex::Female,
+        };
+        (PartialDate::from(date), sex)
+    })
 }
 
 impl QueryFeatures {
@@ -282,6 +270,36 @@ pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntr
         return false;
     }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
+}
+
+/// `could_match` from the person's screen row alone, when the row suffices: `None` when the
+/// person has aliases and its record must be read. Same answer as `could_match` otherwise.
+pub fn could_match_screen(
+    q: &QueryFeatures,
+    dates: &DateFilter,
+    row: &ArchivedScreenRow,
+    index: &RegistryIndex,
+) -> Option<bool> {
+    if !dates.passes(row.birth_key.to_native()) {
+        return Some(false);
+    }
+    if q.given.is_empty() {
+        return Some(true);
+    }
+    if row.flags.to_native() & screen_flags::ALIASES != 0 {
+        return None;
+    }
+    let term = |t: u32| {
+        index
+            .vocabulary_row(t)
+            .map_or(("", ""), |v| (v.term.as_str(), v.phon.as_str()))
+    };
+    let (given, given_phon) = term(row.given_term.to_native());
+    let (surname, _) = term(row.surname_term.to_native());
+    Some(
+        given_compatible(&q.given, &q.given_phon, given, given_phon)
+            || given_compatible(&q.given, "", surname, ""),
+    )
 }
 
 /// A name-part level (exact, close, different, missing; never phonetic here) as a surname level.

@@ -1,0 +1,95 @@
+//! The index's shortcuts give the same answers as the slow paths they replace: the IINs one edit
+//! away found by two range scans equal a brute-force pass over every IIN, and a candidate screened
+//! from its 16-byte screen row is kept exactly when its full record would keep it.
+
+use std::collections::BTreeSet;
+use tanu::matching::candidates::DateFilter;
+use tanu::matching::model::MatchModel;
+use tanu::matching::query::Query;
+use tanu::matching::scoring::{QueryFeatures, could_match, could_match_screen};
+use tanu_index::builder::{BuildOptions, NoProgress, build_index};
+use tanu_index::iin::{digits_of_number, numbers_one_edit_apart};
+use tanu_index::reader::RegistryIndex;
+use tanu_tools::synth::{WorldConfig, generate_world};
+
+fn world(dir: &std::path::Path) -> RegistryIndex {
+    let cfg = WorldConfig::new(41, 3_000, 300);
+    generate_world(&cfg, dir, None).unwrap();
+    let out = dir.join("idx");
+    build_index(
+        &dir.join("registry.jsonl"),
+        &out,
+        &BuildOptions::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    RegistryIndex::open(&out).unwrap()
+}
+
+#[test]
+fn shortcuts_agree_with_the_slow_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = world(dir.path());
+    let table = &index.archive().iin_table;
+
+    // IINs one edit away: every registry IIN, and a typo of each.
+    let mut probes: Vec<u64> = table.iter().map(|e| e.key.to_native()).collect();
+    let typos: Vec<u64> = probes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let mut d = digits_of_number(n);
+            let at = i % 12;
+            if i % 2 == 0 && at < 11 {
+                d.swap(at, at + 1);
+            } else {
+                d[at] = (d[at] + 3) % 10;
+            }
+            d.iter().fold(0u64, |acc, &x| acc * 10 + u64::from(x))
+        })
+        .collect();
+    probes.extend(typos);
+    let mut found_any = 0;
+    for &probe in &probes {
+        let mut fast = BTreeSet::new();
+        index.for_each_iin_one_edit(probe, |e| {
+            fast.insert(e.person.to_native());
+            true
+        });
+        let slow: BTreeSet<u32> = table
+            .iter()
+            .filter(|e| numbers_one_edit_apart(e.key.to_native(), probe))
+            .map(|e| e.person.to_native())
+            .collect();
+        assert_eq!(fast, slow, "IIN {probe:012}");
+        found_any += usize::from(!fast.is_empty());
+    }
+    assert!(found_any > 100, "only {found_any} probes had a neighbour");
+
+    // Screen rows: every query against every person.
+    let model = MatchModel::shipped();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let queries = std::fs::read(dir.path().join("queries.jsonl")).unwrap();
+    let persons = &index.archive().persons;
+    let (mut kept, mut screened) = (0usize, 0usize);
+    for line in queries.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let query = Query::from_json_line(line, today).unwrap();
+        let q = QueryFeatures::new(&query, &index, &model);
+        let dates = DateFilter::new(q.birth, q.birth_alt);
+        for (i, p) in persons.iter().enumerate() {
+            let slow = could_match(&q, &dates, p);
+            let row = index.screen(i as u32).unwrap();
+            if let Some(fast) = could_match_screen(&q, &dates, row, &index) {
+                assert_eq!(
+                    fast, slow,
+                    "person {} for {}",
+                    p.person_id, query.request_id
+                );
+                screened += 1;
+            }
+            kept += usize::from(slow);
+        }
+    }
+    assert!(screened > persons.len() * 250, "screened only {screened}");
+    assert!(kept > 0);
+}
