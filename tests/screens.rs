@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use tanu::matching::candidates::DateFilter;
 use tanu::matching::model::MatchModel;
 use tanu::matching::query::Query;
-use tanu::matching::scoring::{QueryFeatures, could_match, could_match_screen};
+use tanu::matching::scoring::{QueryFeatures, TermMemo, could_match, could_match_screen};
 use tanu_index::builder::{BuildOptions, NoProgress, build_index};
 use tanu_index::iin::{digits_of_number, numbers_one_edit_apart};
 use tanu_index::reader::RegistryIndex;
@@ -72,14 +72,17 @@ fn shortcuts_agree_with_the_slow_paths() {
     let queries = std::fs::read(dir.path().join("queries.jsonl")).unwrap();
     let persons = &index.archive().persons;
     let (mut kept, mut screened) = (0usize, 0usize);
+    // One memo across all queries, as a worker thread keeps it.
+    let mut memo = TermMemo::default();
     for line in queries.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         let query = Query::from_json_line(line, today).unwrap();
         let q = QueryFeatures::new(&query, &index, &model);
         let dates = DateFilter::new(q.birth, q.birth_alt);
+        memo.start();
         for (i, p) in persons.iter().enumerate() {
             let slow = could_match(&q, &dates, p);
             let row = index.screen(i as u32).unwrap();
-            if let Some(fast) = could_match_screen(&q, &dates, row, &index) {
+            if let Some(fast) = could_match_screen(&q, &dates, row, &index, &mut memo) {
                 assert_eq!(
                     fast, slow,
                     "person {} for {}",

@@ -4,14 +4,17 @@
 //! half-written index where a complete one was.
 
 use crate::date::PartialDate;
+use crate::format::TermCard;
 use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
     Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, ScreenRow,
-    SourceInfo, TermCount, VocabularyEntry, checksum_hex, hash_directory, iin_directory,
-    iin_status, screen_flags, swap_iin_halves,
+    SourceInfo, TermCount, VocabularyEntry, birth_directory, checksum_hex, hash_directory,
+    iin_directory, iin_status, screen_flags, swap_iin_halves,
 };
 use crate::iin::{Iin, digits_of_number, lenient_birth_and_sex};
-use crate::keys::{block_component, deletion_keys, name_keys, term_hash};
+use crate::keys::{
+    block_component, block_hash, deletion_keys, name_keys, term_hash, within_one_edit,
+};
 use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
 use crate::source::{LineError, Sex, SourcePerson, parse_line};
 use rayon::prelude::*;
@@ -568,6 +571,47 @@ pub fn screen_rows(persons: &[PersonEntry], vocabulary: &[VocabularyEntry]) -> V
         .collect()
 }
 
+/// The one-edit neighbours of every vocabulary row as block hashes (see
+/// `RegistryArchive::neighbour_blocks`): the blocks and their directory.
+pub fn neighbour_tables(
+    vocabulary: &[VocabularyEntry],
+    deletion_table: &[KeyEntry],
+) -> (Vec<u64>, Vec<u32>) {
+    let lists: Vec<Vec<u64>> = vocabulary
+        .par_iter()
+        .enumerate()
+        .map(|(row, v)| {
+            let own = block_hash(&v.block);
+            let mut keys = Vec::new();
+            deletion_keys(&v.term, &mut keys);
+            let mut out: Vec<u64> = Vec::new();
+            for k in keys {
+                let start = deletion_table.partition_point(|e| e.key < k);
+                for e in deletion_table[start..].iter().take_while(|e| e.key == k) {
+                    let other = &vocabulary[e.person as usize];
+                    if e.person as usize != row && within_one_edit(&v.term, &other.term) {
+                        let h = block_hash(&other.block);
+                        if h != own {
+                            out.push(h);
+                        }
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    let mut dir = Vec::with_capacity(lists.len() + 1);
+    dir.push(0u32);
+    let mut blocks = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for l in lists {
+        blocks.extend(l);
+        dir.push(blocks.len() as u32);
+    }
+    (blocks, dir)
+}
+
 fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let (mut iin, (mut birth, mut names)): (Vec<KeyEntry>, (Vec<KeyEntry>, Vec<KeyEntry>)) =
         entries
@@ -598,7 +642,14 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let iin_suffix_table = iin_suffix_rows(&iin);
     let iin_suffix_dir = iin_directory(&iin_suffix_table);
     let screens = screen_rows(&entries, &vocabulary);
+    let birth_dir = birth_directory(&birth);
+    let term_cards = vocabulary.iter().map(TermCard::of).collect();
+    let (neighbour_blocks, neighbour_dir) = neighbour_tables(&vocabulary, &deletion_table);
     RegistryArchive {
+        term_cards,
+        neighbour_blocks,
+        neighbour_dir,
+        birth_dir,
         iin_suffix_table,
         iin_suffix_dir,
         screens,

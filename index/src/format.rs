@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 4;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -36,6 +36,33 @@ pub fn iin_dir_digits_of_len(len: usize) -> Option<u32> {
 pub fn iin_bucket(key: u64, digits: u32) -> usize {
     let buckets = 10u64.pow(digits);
     (key / 10u64.pow(12 - digits)).min(buckets - 1) as usize
+}
+
+/// First year of the birth-date directory; earlier keys share its first bucket.
+pub const BIRTH_DIR_FIRST_YEAR: u64 = 1800;
+/// Years of the birth-date directory; later keys share its last bucket.
+pub const BIRTH_DIR_YEARS: u64 = 300;
+/// Buckets of the birth-date directory: one per (year, month 0–12, day 0–31), so a key inside
+/// the years has a bucket of its own and a look-up needs no search.
+pub const BIRTH_DIR_BUCKETS: usize = (BIRTH_DIR_YEARS * 13 * 32) as usize;
+
+/// The birth-date directory bucket of a `PartialDate::to_key` value (monotone in the key).
+#[inline]
+pub fn birth_bucket(key: u64) -> usize {
+    let year = key / 10_000;
+    if year < BIRTH_DIR_FIRST_YEAR {
+        return 0;
+    }
+    if year >= BIRTH_DIR_FIRST_YEAR + BIRTH_DIR_YEARS {
+        return BIRTH_DIR_BUCKETS - 1;
+    }
+    let (month, day) = ((key / 100 % 100).min(12), (key % 100).min(31));
+    ((year - BIRTH_DIR_FIRST_YEAR) * 416 + month * 32 + day) as usize
+}
+
+/// The directory of the birth-date table.
+pub fn birth_directory(table: &[KeyEntry]) -> Vec<u32> {
+    directory(table, BIRTH_DIR_BUCKETS, birth_bucket)
 }
 
 /// An IIN's twelve digits with the halves swapped (digits 7–12, then 1–6): the key of
@@ -166,15 +193,17 @@ pub struct PersonEntry {
     pub admin_offences: Vec<OffenceEntry>,
 }
 
-/// One row of a sorted key table: a key and the index of a person in `persons`.
+/// One row of a sorted key table: a key and the index of a person in `persons`. Tables sort by
+/// key, then tag, then person (the field order), so within one key the rows run in birth-date
+/// order and a look-up can binary-search the dates it wants.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct KeyEntry {
     pub key: u64,
-    pub person: u32,
     /// The person's birth-date key (`PartialDate::to_key`, 0 when unknown), stored in what would
     /// be padding: a look-up can drop persons whose birth date rules them out without touching
     /// their records.
     pub tag: u32,
+    pub person: u32,
 }
 
 /// How often a normalised name part occurs in the registry (for term-frequency weighting).
@@ -194,6 +223,47 @@ pub struct VocabularyEntry {
     pub block: String,
     /// `name::phonetic_key(term)`, so a given name can be screened without its person's record.
     pub phon: String,
+}
+
+/// Bytes a `TermCard` holds inline.
+pub const TERM_CARD_BYTES: usize = 27;
+/// `TermCard::len` of a term longer than `TERM_CARD_BYTES`: read it from the vocabulary.
+pub const TERM_CARD_LONG: u8 = u8::MAX;
+
+/// One vocabulary term laid out for screening, 32 bytes with the term inline, so the terms a
+/// query screens stay in cache (the vocabulary's strings are a pointer away).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermCard {
+    /// `phon_hash` of the term's phonetic key.
+    pub phon_hash: u32,
+    /// Bytes of the term, or `TERM_CARD_LONG`.
+    pub len: u8,
+    /// The term's bytes, zero-padded (all zero when long).
+    pub bytes: [u8; TERM_CARD_BYTES],
+}
+
+/// The hash of a phonetic key kept in a `TermCard`. Equal keys have equal hashes; a collision can
+/// only make two names look compatible, never the other way round.
+pub fn phon_hash(phon: &str) -> u32 {
+    (xxhash_rust::xxh3::xxh3_64(phon.as_bytes()) >> 32) as u32
+}
+
+impl TermCard {
+    pub fn of(entry: &VocabularyEntry) -> TermCard {
+        let term = entry.term.as_bytes();
+        let mut bytes = [0u8; TERM_CARD_BYTES];
+        let len = if term.len() <= TERM_CARD_BYTES {
+            bytes[..term.len()].copy_from_slice(term);
+            term.len() as u8
+        } else {
+            TERM_CARD_LONG
+        };
+        TermCard {
+            phon_hash: phon_hash(&entry.phon),
+            len,
+            bytes,
+        }
+    }
 }
 
 /// `ScreenRow::given_term` / `surname_term` when the name part is empty.
@@ -234,6 +304,8 @@ pub struct RegistryArchive {
     pub iin_table: Vec<KeyEntry>,
     /// `PartialDate::to_key` → person. Sorted.
     pub birth_table: Vec<KeyEntry>,
+    /// Directory of `birth_table` (`birth_directory`).
+    pub birth_dir: Vec<u32>,
     /// `keys::NameKey` values → person. Sorted.
     pub name_table: Vec<KeyEntry>,
     /// The IIN table's rows keyed by `swap_iin_halves`, so the IINs one edit away in digits 1–6
@@ -243,6 +315,8 @@ pub struct RegistryArchive {
     pub iin_suffix_dir: Vec<u32>,
     /// One screen row per person, in `persons` order.
     pub screens: Vec<ScreenRow>,
+    /// One card per vocabulary row, in `vocabulary` order.
+    pub term_cards: Vec<TermCard>,
     /// Directory of `iin_table` on the first four or six digits (`iin_directory`): entry b is the
     /// first row whose leading digits are ≥ b.
     pub iin_dir: Vec<u32>,
@@ -263,6 +337,11 @@ pub struct RegistryArchive {
     pub deletion_table: Vec<KeyEntry>,
     /// Directory of `deletion_table` by the top bits of the key (`hash_directory`).
     pub deletion_dir: Vec<u32>,
+    /// For each vocabulary row, the `keys::block_hash` of every blocking component of the
+    /// spellings one edit from it, its own component excepted, sorted: row r's are
+    /// `neighbour_blocks[neighbour_dir[r]..neighbour_dir[r + 1]]`.
+    pub neighbour_blocks: Vec<u64>,
+    pub neighbour_dir: Vec<u32>,
 }
 
 fn category_code(c: Category) -> u8 {

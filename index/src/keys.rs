@@ -19,7 +19,7 @@ pub fn term_hash(term: &str) -> u64 {
 pub fn deletion_keys(term: &str, out: &mut Vec<u64>) {
     out.clear();
     let bytes = term.as_bytes();
-    out.push(xxh3_64(bytes) ^ DELETION_SALT);
+    out.push(own_deletion_key(term));
     let mut buf = Vec::with_capacity(bytes.len());
     for (i, _) in term.char_indices() {
         let next = term[i..].chars().next().map_or(0, char::len_utf8);
@@ -30,6 +30,11 @@ pub fn deletion_keys(term: &str, out: &mut Vec<u64>) {
     }
     out.sort_unstable();
     out.dedup();
+}
+
+/// The deletion-table key of a term itself (the first of `deletion_keys` before sorting).
+pub fn own_deletion_key(term: &str) -> u64 {
+    xxh3_64(term.as_bytes()) ^ DELETION_SALT
 }
 
 /// Whether two strings are at most one edit apart: one substitution, insertion, deletion or
@@ -69,6 +74,8 @@ fn one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 const DELETION_SALT: u64 = 0x7461_6e75_6465_6c31;
 
 const TAG_NAMES: u8 = 1;
+/// Keeps block hashes apart from term hashes.
+const BLOCK_SALT: u64 = 0x7461_6e75_626c_6b31;
 
 /// The blocking form of one name part: the phonetic key of its patronymic root when it is a
 /// patronymic used as a surname ("Нұрланұлы"), else of its surname stem. Empty when no letters.
@@ -117,14 +124,24 @@ pub fn name_keys(name: &NormalizedName, out: &mut Vec<NameKey>) {
     }
 }
 
+/// The hash of one blocking component, the unit `pair_key_of_hashes` combines: the index stores
+/// fuzzy neighbours as these hashes so a query never rehashes their strings.
+pub fn block_hash(block: &str) -> u64 {
+    xxh3_64(block.as_bytes()) ^ BLOCK_SALT
+}
+
 /// The key of every person with this blocking pair (order-free).
 pub fn pair_key(a: &str, b: &str) -> NameKey {
+    pair_key_of_hashes(block_hash(a), block_hash(b))
+}
+
+/// `pair_key` from the two components' `block_hash` values (order-free).
+pub fn pair_key_of_hashes(a: u64, b: u64) -> NameKey {
     let (x, y) = if a <= b { (a, b) } else { (b, a) };
-    let mut buf = Vec::with_capacity(x.len() + y.len() + 2);
-    buf.push(TAG_NAMES);
-    buf.extend_from_slice(x.as_bytes());
-    buf.push(0xff);
-    buf.extend_from_slice(y.as_bytes());
+    let mut buf = [0u8; 17];
+    buf[0] = TAG_NAMES;
+    buf[1..9].copy_from_slice(&x.to_le_bytes());
+    buf[9..].copy_from_slice(&y.to_le_bytes());
     NameKey(xxh3_64(&buf))
 }
 

@@ -6,12 +6,14 @@
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
 use crate::format::{
     ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive,
-    ArchivedScreenRow, ArchivedVocabularyEntry, FORMAT_VERSION, KeyEntry, MANIFEST_FILE, Manifest,
-    NAMES_DIR, NO_TERM, RegistryArchive, checksum_hex, hash_bucket, hash_dir_bits_of_len,
-    hash_directory, iin_bucket, iin_dir_digits_of_len, iin_directory, swap_iin_halves,
+    ArchivedScreenRow, ArchivedTermCard, ArchivedVocabularyEntry, BIRTH_DIR_BUCKETS,
+    FORMAT_VERSION, KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM, RegistryArchive,
+    TERM_CARD_BYTES, TERM_CARD_LONG, birth_bucket, birth_directory, checksum_hex, hash_bucket,
+    hash_dir_bits_of_len, hash_directory, iin_bucket, iin_dir_digits_of_len, iin_directory,
+    swap_iin_halves,
 };
 use crate::iin::{digits_of_number, numbers_one_edit_apart};
-use crate::keys::{NameKey, deletion_keys, term_hash, within_one_edit};
+use crate::keys::{NameKey, deletion_keys, own_deletion_key, term_hash, within_one_edit};
 use rkyv::rancor;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -112,6 +114,11 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
     });
     if !iin_ok
         || !suffix_ok
+        || !dir_ok(
+            &archive.birth_dir,
+            BIRTH_DIR_BUCKETS,
+            archive.birth_table.len(),
+        )
         || !hashed_ok(&archive.name_dir, archive.name_table.len())
         || !hashed_ok(&archive.deletion_dir, archive.deletion_table.len())
     {
@@ -120,6 +127,25 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
         ));
     }
     let terms = archive.vocabulary.len();
+    if archive.term_cards.len() != terms
+        || archive
+            .term_cards
+            .iter()
+            .any(|c| c.len != TERM_CARD_LONG && usize::from(c.len) > TERM_CARD_BYTES)
+    {
+        return Err(IndexError::Archive(
+            "the term cards do not match the vocabulary".into(),
+        ));
+    }
+    if !dir_ok(
+        &archive.neighbour_dir,
+        terms,
+        archive.neighbour_blocks.len(),
+    ) {
+        return Err(IndexError::Archive(
+            "the neighbour directory is malformed".into(),
+        ));
+    }
     let term_ok = |t: u32| t == NO_TERM || (t as usize) < terms;
     if archive.screens.len() != persons
         || !archive
@@ -205,6 +231,22 @@ fn iin_million<'a>(
     let start = rows.partition_point(|e| e.key.to_native() < from);
     let end = start + rows[start..].partition_point(|e| e.key.to_native() < from + 1_000_000);
     &rows[start..end]
+}
+
+/// Ask the CPU to start loading the cache line of `item` (a hint: never faults, never reads).
+#[inline(always)]
+fn prefetch<T>(item: Option<&T>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(item) = item {
+        // SAFETY: a prefetch is a hint; it has no effect on memory and cannot fault.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (item as *const T).cast::<i8>(),
+            )
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
 }
 
 /// The persons of a sorted key table whose key equals `key`.
@@ -367,6 +409,12 @@ impl RegistryIndex {
         self.archive().screens.get(person as usize)
     }
 
+    /// The screening card of a vocabulary row.
+    #[inline]
+    pub fn term_card(&self, row: u32) -> Option<&ArchivedTermCard> {
+        self.archive().term_cards.get(row as usize)
+    }
+
     /// One vocabulary row, whole.
     #[inline]
     pub fn vocabulary_row(&self, row: u32) -> Option<&ArchivedVocabularyEntry> {
@@ -375,7 +423,12 @@ impl RegistryIndex {
 
     /// Persons whose birth-date key (`PartialDate::to_key`) equals `key`.
     pub fn by_birth_key(&self, key: u32) -> &[ArchivedKeyEntry] {
-        lookup(&self.archive().birth_table, u64::from(key))
+        let a = self.archive();
+        let key = u64::from(key);
+        lookup(
+            bucket_rows(&a.birth_table, &a.birth_dir, birth_bucket(key)),
+            key,
+        )
     }
 
     /// Persons under a name key.
@@ -389,6 +442,47 @@ impl RegistryIndex {
             ),
             key.0,
         )
+    }
+
+    /// The rows of many name keys, visited in order (`visit(i, rows)` for `keys[i]`): the
+    /// directory entries and then the first rows of every key are requested from memory before
+    /// any is read, so the look-ups' cache misses overlap instead of following one another.
+    pub fn by_name_keys(
+        &self,
+        keys: &[NameKey],
+        mut visit: impl FnMut(usize, &[ArchivedKeyEntry]),
+    ) {
+        let a = self.archive();
+        let (dir, table) = (&a.name_dir, &a.name_table);
+        for k in keys {
+            prefetch(dir.get(hashed_bucket(dir, k.0)));
+        }
+        for k in keys {
+            let b = hashed_bucket(dir, k.0);
+            let lo = dir.get(b).map_or(0, |d| d.to_native() as usize);
+            let hi = dir.get(b + 1).map_or(lo, |d| d.to_native() as usize);
+            prefetch(table.get(lo));
+            prefetch(table.get((lo + hi) / 2));
+        }
+        for (i, k) in keys.iter().enumerate() {
+            visit(i, self.by_name_key(*k));
+        }
+    }
+
+    /// Start loading the screen rows of these persons (see `by_name_keys`).
+    pub fn prefetch_screens(&self, persons: impl Iterator<Item = u32>) {
+        let screens = &self.archive().screens;
+        for p in persons {
+            prefetch(screens.get(p as usize));
+        }
+    }
+
+    /// Start loading the term cards of these vocabulary rows.
+    pub fn prefetch_term_cards(&self, rows: impl Iterator<Item = u32>) {
+        let cards = &self.archive().term_cards;
+        for r in rows {
+            prefetch(cards.get(r as usize));
+        }
     }
 
     /// Persons with this person id (more than one only when the export repeated an id).
@@ -436,6 +530,36 @@ impl RegistryIndex {
                     out.push(row);
                 }
             }
+        }
+    }
+
+    /// The vocabulary row of a term, when the registry has it (one hash look-up in the deletion
+    /// table, whose rows under a term's own key include the term).
+    pub fn term_row(&self, term: &str) -> Option<u32> {
+        let a = self.archive();
+        let key = own_deletion_key(term);
+        let rows = bucket_rows(
+            &a.deletion_table,
+            &a.deletion_dir,
+            hashed_bucket(&a.deletion_dir, key),
+        );
+        lookup(rows, key)
+            .iter()
+            .map(|e| e.person.to_native())
+            .find(|&r| a.vocabulary.get(r as usize).is_some_and(|v| v.term == term))
+    }
+
+    /// The block hashes of the spellings one edit from vocabulary row `row`, its own block
+    /// excepted (empty for a row past the vocabulary).
+    pub fn neighbour_blocks(&self, row: u32) -> &[rkyv::rend::u64_le] {
+        let a = self.archive();
+        let r = row as usize;
+        match (a.neighbour_dir.get(r), a.neighbour_dir.get(r + 1)) {
+            (Some(lo), Some(hi)) => a
+                .neighbour_blocks
+                .get(lo.to_native() as usize..hi.to_native() as usize)
+                .unwrap_or(&[]),
+            _ => &[],
         }
     }
 
@@ -573,6 +697,23 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
         ));
     }
     check("the deletion table", &full.deletion_table, deletions)?;
+    let (blocks, neighbour_dir) =
+        crate::builder::neighbour_tables(&full.vocabulary, &full.deletion_table);
+    if blocks != full.neighbour_blocks || neighbour_dir != full.neighbour_dir {
+        return Err(IndexError::Inconsistent(
+            "the neighbour table does not match the vocabulary".into(),
+        ));
+    }
+    let cards: Vec<crate::format::TermCard> = full
+        .vocabulary
+        .iter()
+        .map(crate::format::TermCard::of)
+        .collect();
+    if cards != full.term_cards {
+        return Err(IndexError::Inconsistent(
+            "the term cards do not match the vocabulary".into(),
+        ));
+    }
     if full.screens != crate::builder::screen_rows(&full.persons, &full.vocabulary) {
         return Err(IndexError::Inconsistent(
             "the screen rows do not match the persons".into(),
@@ -580,6 +721,7 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     }
     if full.iin_dir != iin_directory(&full.iin_table)
         || full.iin_suffix_dir != iin_directory(&full.iin_suffix_table)
+        || full.birth_dir != birth_directory(&full.birth_table)
         || full.name_dir != hash_directory(&full.name_table)
         || full.deletion_dir != hash_directory(&full.deletion_table)
     {

@@ -9,7 +9,9 @@ use crate::matching::scoring::QueryFeatures;
 use tanu_index::date::PartialDate;
 use tanu_index::format::{ArchivedKeyEntry, screen_flags};
 use tanu_index::fuzzy::edit_distance_for;
-use tanu_index::keys::{block_component, name_components, pair_key};
+use tanu_index::keys::{
+    NameKey, block_component, block_hash, name_components, pair_key, pair_key_of_hashes,
+};
 use tanu_index::name::NormalizedName;
 use tanu_index::reader::RegistryIndex;
 
@@ -76,7 +78,7 @@ pub struct Caps {
     pub name_key: usize,
     /// Persons per fuzzy spelling's plain name key.
     pub fuzzy: usize,
-    /// Spellings per fuzzy term.
+    /// Blocking components (spellings that block differently) per fuzzy term.
     pub fuzzy_variants: usize,
 }
 
@@ -110,27 +112,26 @@ impl CandidateSet {
             .extend(block.iter().take(cap).map(|e| (e.person.to_native(), bit)));
     }
 
-    /// Add the rows of a block that pass `keep` (a test on the row's tag), at most `cap` of them.
+    /// Add the rows of a block whose birth date `dates` does not rule out, at most `cap` of them.
     fn add_filtered(
         &mut self,
         block: &[ArchivedKeyEntry],
         cap: usize,
         bit: u8,
         path: Path,
-        keep: &dyn Fn(u32) -> bool,
+        dates: &DateFilter,
+        ranges: &mut Vec<(u32, u32)>,
     ) {
         let mut added = 0usize;
-        for e in block {
-            if !keep(e.tag.to_native()) {
-                continue;
-            }
+        dates.for_each_passing(block, ranges, |e| {
             if added == cap {
                 self.capped |= 1 << path as u8;
-                return;
+                return false;
             }
             self.entries.push((e.person.to_native(), bit));
             added += 1;
-        }
+            true
+        });
     }
 
     /// Sort by person and merge the paths of duplicates.
@@ -171,11 +172,70 @@ impl DateFilter {
         }
     }
 
+    /// Visit every row of a block (sorted by tag, as key tables are within one key) whose tag
+    /// `passes`, reading only the tag ranges the dates can reach when the block is large.
+    pub fn for_each_passing(
+        &self,
+        block: &[ArchivedKeyEntry],
+        ranges: &mut Vec<(u32, u32)>,
+        mut visit: impl FnMut(&ArchivedKeyEntry) -> bool,
+    ) {
+        let scan = |visit: &mut dyn FnMut(&ArchivedKeyEntry) -> bool| {
+            for e in block {
+                if self.passes(e.tag.to_native()) && !visit(e) {
+                    return;
+                }
+            }
+        };
+        if self.probes.is_empty() || block.len() < RANGED_FROM {
+            return scan(&mut visit);
+        }
+        ranges.clear();
+        ranges.push((0, 1));
+        for p in &self.probes {
+            p.key_ranges(ranges);
+        }
+        // Keys outside the block's own span cannot match anything.
+        let (first, last) = (
+            block[0].tag.to_native(),
+            block[block.len() - 1].tag.to_native(),
+        );
+        ranges.retain(|&(lo, hi)| hi > first && lo <= last);
+        // Two binary searches a range, each step a dependent load, against one streaming scan.
+        let steps = 2 * ranges.len() * (usize::BITS - block.len().leading_zeros()) as usize;
+        if steps * SEARCH_STEP_ROWS > block.len() {
+            return scan(&mut visit);
+        }
+        ranges.sort_unstable();
+        let mut from = 0usize;
+        let mut covered_to = 0u32;
+        for &(lo, hi) in ranges.iter() {
+            let lo = lo.max(covered_to);
+            if lo >= hi {
+                continue;
+            }
+            covered_to = hi;
+            let start = from + block[from..].partition_point(|e| e.tag.to_native() < lo);
+            let end = start + block[start..].partition_point(|e| e.tag.to_native() < hi);
+            for e in &block[start..end] {
+                if self.passes(e.tag.to_native()) && !visit(e) {
+                    return;
+                }
+            }
+            from = end;
+        }
+    }
+
     /// Whether a registry birth-date key (0: unknown) is compatible with the query's dates.
     pub fn passes(&self, key: u32) -> bool {
         self.probes.is_empty() || self.probes.iter().any(|p| p.compatible(key))
     }
 }
+
+/// Blocks of at least this many rows may be read by date ranges rather than row by row.
+const RANGED_FROM: usize = 256;
+/// Rows a linear scan reads in the time of one binary-search step in a large block.
+const SEARCH_STEP_ROWS: usize = 2;
 
 /// The twelve digits as a number.
 fn number(d: &[u8; 12]) -> u64 {
@@ -243,79 +303,156 @@ pub fn collect(
     // Name keys: every person of each blocking pair whose birth date (stored in the key row)
     // does not rule it out. The filter reads only the table, never the persons.
     let dates_filter = DateFilter::new(q.birth, q.birth_alt);
-    let date_ok = |tag: u32| dates_filter.passes(tag);
-    for (first, given) in name_components(name) {
-        out.add_filtered(
-            index.by_name_key(pair_key(&first, &given)),
-            caps.name_key,
-            found_by::NAME_KEY,
-            Path::NameKey,
-            &date_ok,
-        );
-    }
+    let mut ranges = Vec::new();
+    // All name keys of the query (exact pairs first, then fuzzy ones) are looked up together at
+    // the end, so their cache misses overlap.
+    let mut keys: Vec<NameKey> = name_components(name)
+        .iter()
+        .map(|(first, given)| pair_key(first, given))
+        .collect();
+    let exact_keys = keys.len();
     // Fuzzy spellings for the typos the keys miss: registry spellings within a few edits of
     // the surname (with the given name as stated) and of the given name (with the surname as
     // stated), mapped to persons through the same name keys.
     let own = [block_component(&q.surname), block_component(&q.given)];
+    let own_hash = own.each_ref().map(|b| block_hash(b));
     let (mut rows, mut keys_buf, mut spellings) = (Vec::new(), Vec::new(), Vec::new());
-    let mut components: Vec<String> = Vec::new();
+    let mut blocks: Vec<u64> = Vec::new();
     for (side, term) in [q.surname.as_str(), q.given.as_str()]
         .into_iter()
         .enumerate()
     {
-        let other = &own[1 - side];
-        if other.is_empty() {
+        if own[1 - side].is_empty() || edit_distance_for(term) == 0 {
             continue;
         }
-        components.clear();
-        if edit_distance_for(term) == 0 {
-            continue;
-        }
-        // One edit, any length: the deletion-neighbourhood table of the archive (a few hash
-        // look-ups).
-        index.terms_one_edit_from(term, &mut keys_buf, &mut rows);
-        if rows.len() > caps.fuzzy_variants {
-            out.capped |= 1 << Path::Fuzzy as u8;
-        }
-        components.extend(
-            rows.iter()
-                .take(caps.fuzzy_variants)
-                .filter_map(|&r| index.vocabulary_entry(r))
-                .map(|(_, block)| block.to_string()),
-        );
-        // Two edits, for a long spelling the registry does not know at all (nor any spelling one
-        // edit from it): tantivy's Levenshtein automaton over the vocabulary. It costs hundreds
-        // of microseconds on a registry of millions, so it runs only when a typo is the likely
-        // reason the spelling is unknown.
-        if edit_distance_for(term) >= 2
-            && rows.is_empty()
-            && !index.knows_term(term)
-            && let Ok(capped) = index
-                .names()
-                .variants(term, caps.fuzzy_variants, &mut spellings)
-        {
-            if capped {
-                out.capped |= 1 << Path::Fuzzy as u8;
+        blocks.clear();
+        match index.term_row(term) {
+            // A spelling the registry knows: its one-edit neighbours' blocks, precomputed.
+            Some(row) => blocks.extend(index.neighbour_blocks(row).iter().map(|h| h.to_native())),
+            None => {
+                // One edit, any length: the deletion-neighbourhood table of the archive.
+                index.terms_one_edit_from(term, &mut keys_buf, &mut rows);
+                blocks.extend(
+                    rows.iter()
+                        .filter_map(|&r| index.vocabulary_entry(r))
+                        .map(|(_, block)| block_hash(block)),
+                );
+                // Two edits, for a long spelling the registry does not know at all (nor any
+                // spelling one edit from it): tantivy's Levenshtein automaton over the
+                // vocabulary. It costs hundreds of microseconds on a registry of millions, so it
+                // runs only when a typo is the likely reason the spelling is unknown.
+                if edit_distance_for(term) >= 2
+                    && rows.is_empty()
+                    && let Ok(capped) =
+                        index
+                            .names()
+                            .variants(term, caps.fuzzy_variants, &mut spellings)
+                {
+                    if capped {
+                        out.capped |= 1 << Path::Fuzzy as u8;
+                    }
+                    blocks.extend(spellings.iter().map(|s| block_hash(&block_component(s))));
+                }
+                blocks.sort_unstable();
+                blocks.dedup();
+                blocks.retain(|&h| h != own_hash[side]);
             }
-            components.extend(spellings.iter().map(|s| block_component(s)));
         }
-        components.sort_unstable();
-        components.dedup();
-        for c in components.iter().filter(|c| **c != own[side]) {
+        if blocks.len() > caps.fuzzy_variants {
+            out.capped |= 1 << Path::Fuzzy as u8;
+            blocks.truncate(caps.fuzzy_variants);
+        }
+        keys.extend(
+            blocks
+                .iter()
+                .map(|&h| pair_key_of_hashes(h, own_hash[1 - side])),
+        );
+    }
+    index.by_name_keys(&keys, |i, rows| {
+        if i < exact_keys {
             out.add_filtered(
-                index.by_name_key(pair_key(c, other)),
+                rows,
+                caps.name_key,
+                found_by::NAME_KEY,
+                Path::NameKey,
+                &dates_filter,
+                &mut ranges,
+            );
+        } else {
+            out.add_filtered(
+                rows,
                 caps.fuzzy,
                 found_by::FUZZY,
                 Path::Fuzzy,
-                &date_ok,
+                &dates_filter,
+                &mut ranges,
             );
         }
-    }
+    });
     out.dedup();
+    index.prefetch_screens(out.entries.iter().map(|e| e.0));
     let wanted = match kind {
         QueryKind::CriminalRecord => screen_flags::CONVICTION,
         QueryKind::AdministrativeOffences => screen_flags::ADMIN_OFFENCE,
     };
     out.entries
         .retain(|(i, _)| index.screen(*i).is_some_and(|r| r.flags & wanted != 0));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use tanu_index::format::KeyEntry;
+
+    /// Registry birth-date keys near a query date: equal, a day or a digit away, the same year,
+    /// partial, unknown, far.
+    fn registry_key(base: PartialDate, kind: u8, n: u32) -> u32 {
+        let key = base.to_key();
+        match kind {
+            0 => 0,
+            1 => key,
+            2 => u32::from(base.year) * 10_000,
+            3 => u32::from(base.year) * 10_000 + u32::from(base.month.unwrap_or(1)) * 100,
+            4 => {
+                // One digit changed (may be no real date: the registry never holds those, but
+                // the filter must not care).
+                let pos = 10u32.pow(n % 8);
+                key - (key / pos % 10) * pos + (n / 8 % 10) * pos
+            }
+            5 => key + n % 40,
+            _ => 19_000_101 + (n * 7919) % 1_100_000,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ranged_reading_finds_what_a_full_scan_finds(
+            days in 0i32..30_000,
+            partial in 0u8..3,
+            rows in proptest::collection::vec((0u8..7, 0u32..10_000), 0..1500),
+        ) {
+            let date = PartialDate::from(tanu_index::date::from_days(days).unwrap());
+            let mut q = date;
+            if partial >= 1 { q.day = None; }
+            if partial >= 2 { q.month = None; }
+            let mut table: Vec<KeyEntry> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, &(kind, n))| KeyEntry { key: 7, tag: registry_key(date, kind, n), person: i as u32 })
+                .collect();
+            table.sort_unstable();
+            let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&table).unwrap();
+            let block = rkyv::access::<rkyv::Archived<Vec<KeyEntry>>, rkyv::rancor::Error>(&bytes).unwrap();
+            let filter = DateFilter::new(Some(q), None);
+            let mut fast = Vec::new();
+            filter.for_each_passing(block, &mut Vec::new(), |e| { fast.push(e.person.to_native()); true });
+            let slow: Vec<u32> = block
+                .iter()
+                .filter(|e| filter.passes(e.tag.to_native()))
+                .map(|e| e.person.to_native())
+                .collect();
+            prop_assert_eq!(fast, slow);
+        }
+    }
 }

@@ -234,6 +234,8 @@ pub struct BirthProbe {
     /// For a full date: every full registry key that is not `different` (equal, day↔month swap,
     /// a day apart, one digit changed, two adjacent digits swapped), as an open-addressing set.
     near: Box<[u32; NEAR_SLOTS]>,
+    /// The keys of `near` in other years than the date's own, sorted.
+    other_years: Vec<u32>,
 }
 
 /// Slots of `BirthProbe::near`: a power of two well above the ~85 keys it holds.
@@ -253,6 +255,7 @@ impl BirthProbe {
         let full = d.full();
         let (month, day) = (d.month.unwrap_or(0), d.day.unwrap_or(0));
         let mut near = Box::new([0u32; NEAR_SLOTS]);
+        let mut other_years = Vec::new();
         if let Some(date) = full {
             let key = d.to_key();
             let digits = digits_of_key(key);
@@ -277,6 +280,14 @@ impl BirthProbe {
                     keys.push(key_of_digits(&c));
                 }
             }
+            let year_of = |k: u32| k / 10_000;
+            other_years = keys
+                .iter()
+                .copied()
+                .filter(|&k| k != 0 && year_of(k) != u32::from(d.year))
+                .collect();
+            other_years.sort_unstable();
+            other_years.dedup();
             for k in keys.into_iter().filter(|&k| k != 0) {
                 let mut slot = near_slot(k);
                 while near[slot] != 0 && near[slot] != k {
@@ -291,7 +302,17 @@ impl BirthProbe {
             day,
             full: full.is_some(),
             near,
+            other_years,
         }
+    }
+
+    /// Half-open ranges of registry birth-date keys outside which no key is `compatible` (key 0,
+    /// unknown, aside): the date's whole year, and for a full date each key of another year that
+    /// a typo reaches.
+    pub fn key_ranges(&self, out: &mut Vec<(u32, u32)>) {
+        let year = u32::from(self.year) * 10_000;
+        out.push((year, year + 10_000));
+        out.extend(self.other_years.iter().map(|&k| (k, k + 1)));
     }
 
     /// Whether a registry birth-date key would not make the birth date `different`.

@@ -13,7 +13,8 @@ use crate::matching::model::{Field, MatchModel, level};
 use crate::matching::query::{Query, QueryIin};
 use tanu_index::date::PartialDate;
 use tanu_index::format::{
-    ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, iin_status, screen_flags,
+    ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, iin_status,
+    phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
 use tanu_index::name::{patronymic_root, phonetic_key};
@@ -31,6 +32,8 @@ pub struct QueryFeatures {
     pub surname_root_phon: String,
     pub given: String,
     pub given_phon: String,
+    /// `format::phon_hash(given_phon)`, for screening against term cards.
+    pub given_phon_hash: u32,
     pub patronymic_root: String,
     pub patronymic_phon: String,
     pub iin: Option<IinSide>,
@@ -110,6 +113,7 @@ impl QueryFeatures {
             surname_root,
             surname: n.surname.clone(),
             surname_stem: n.surname_stem.clone(),
+            given_phon_hash: phon_hash(&phonetic_key(&n.given)),
             given_phon: phonetic_key(&n.given),
             given: n.given.clone(),
             patronymic_phon: phonetic_key(&patronymic_root),
@@ -272,13 +276,61 @@ pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntr
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
 }
 
+/// The given-name screening answers of one query per registry spelling (vocabulary row), so
+/// each distinct spelling is compared once per query however many candidates carry it. A small
+/// direct-mapped table; `start` forgets the previous query's answers in O(1).
+#[derive(Debug, Clone)]
+pub struct TermMemo {
+    generation: u64,
+    /// `generation << 33 | answer << 32 | key`, or 0.
+    slots: Vec<u64>,
+}
+
+const MEMO_SLOTS: usize = 1024;
+/// Generations fit in the top 31 bits of a slot.
+const MEMO_GENERATIONS: u64 = 1 << 31;
+
+impl Default for TermMemo {
+    fn default() -> Self {
+        TermMemo {
+            generation: 0,
+            slots: vec![0; MEMO_SLOTS],
+        }
+    }
+}
+
+impl TermMemo {
+    /// Forget every answer (a new query).
+    pub fn start(&mut self) {
+        self.generation += 1;
+        if self.generation == MEMO_GENERATIONS {
+            self.generation = 1;
+            self.slots.fill(0);
+        }
+    }
+
+    #[inline]
+    fn answer(&mut self, key: u32, compute: impl FnOnce() -> bool) -> bool {
+        let slot = (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+        let stored = self.slots[slot];
+        if stored >> 33 == self.generation && stored as u32 == key {
+            return stored & (1 << 32) != 0;
+        }
+        let answer = compute();
+        self.slots[slot] = self.generation << 33 | u64::from(answer) << 32 | u64::from(key);
+        answer
+    }
+}
+
 /// `could_match` from the person's screen row alone, when the row suffices: `None` when the
 /// person has aliases and its record must be read. Same answer as `could_match` otherwise.
+/// `memo` must have been `start`ed for this query.
 pub fn could_match_screen(
     q: &QueryFeatures,
     dates: &DateFilter,
     row: &ArchivedScreenRow,
     index: &RegistryIndex,
+    memo: &mut TermMemo,
 ) -> Option<bool> {
     if !dates.passes(row.birth_key.to_native()) {
         return Some(false);
@@ -289,17 +341,44 @@ pub fn could_match_screen(
     if row.flags.to_native() & screen_flags::ALIASES != 0 {
         return None;
     }
-    let term = |t: u32| {
-        index
-            .vocabulary_row(t)
-            .map_or(("", ""), |v| (v.term.as_str(), v.phon.as_str()))
+    // Vocabulary rows are below 2^31 (`NO_TERM` has no card and reads as an empty name either
+    // way), so `row * 2 + field` is a unique key.
+    let given_term = row.given_term.to_native();
+    let given_ok = memo.answer(given_term.wrapping_mul(2), || {
+        card_compatible(q, index, given_term, true)
+    });
+    if given_ok {
+        return Some(true);
+    }
+    let surname_term = row.surname_term.to_native();
+    Some(memo.answer(surname_term.wrapping_mul(2) | 1, || {
+        card_compatible(q, index, surname_term, false)
+    }))
+}
+
+/// `given_compatible` of the query's given name with a vocabulary term read from its card (the
+/// phonetic keys compared by hash when `phonetic`): a hash collision can only say compatible.
+fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic: bool) -> bool {
+    let Some(card) = index.term_card(term) else {
+        return true;
     };
-    let (given, given_phon) = term(row.given_term.to_native());
-    let (surname, _) = term(row.surname_term.to_native());
-    Some(
-        given_compatible(&q.given, &q.given_phon, given, given_phon)
-            || given_compatible(&q.given, "", surname, ""),
-    )
+    if card.len == TERM_CARD_LONG {
+        let v = index.vocabulary_row(term);
+        let (c, c_phon) = v.map_or(("", ""), |v| (v.term.as_str(), v.phon.as_str()));
+        let q_phon = if phonetic { q.given_phon.as_str() } else { "" };
+        return given_compatible(&q.given, q_phon, c, if phonetic { c_phon } else { "" });
+    }
+    let Ok(c) = std::str::from_utf8(&card.bytes[..usize::from(card.len)]) else {
+        return true;
+    };
+    if c.is_empty()
+        || q.given == c
+        || (phonetic && !q.given_phon.is_empty() && q.given_phon_hash == card.phon_hash.to_native())
+    {
+        return true;
+    }
+    (q.given.len().min(c.len()) >= 2 && within_one_edit(&q.given, c))
+        || jaro_winkler_at_least(&q.given, c, LOOSE_GIVEN_JW)
 }
 
 /// A name-part level (exact, close, different, missing; never phonetic here) as a surname level.
