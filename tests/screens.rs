@@ -66,11 +66,42 @@ fn shortcuts_agree_with_the_slow_paths() {
     }
     assert!(found_any > 100, "only {found_any} probes had a neighbour");
 
+    // Birth-date rows: every person with a known birth date is under that date, once per name,
+    // with the vocabulary rows of that name's given name and surname.
+    let persons = &index.archive().persons;
+    for (i, p) in persons.iter().enumerate() {
+        let key = p.birth_key.to_native();
+        if key == 0 {
+            continue;
+        }
+        let rows: Vec<_> = index
+            .by_birth_key(key)
+            .iter()
+            .filter(|e| e.person.to_native() == i as u32)
+            .collect();
+        assert!(
+            !rows.is_empty(),
+            "person {} not under its birth date",
+            p.person_id
+        );
+        for n in p.names.iter() {
+            assert!(
+                rows.iter().any(|e| {
+                    let given = index.vocabulary_row(e.key.to_native() as u32);
+                    let surname = index.vocabulary_row(e.tag.to_native());
+                    given.map_or("", |v| v.term.as_str()) == n.given_skel.as_str()
+                        && surname.map_or("", |v| v.term.as_str()) == n.surname_skel.as_str()
+                }),
+                "person {}: a name has no birth-date row",
+                p.person_id
+            );
+        }
+    }
+
     // Screen rows: every query against every person.
     let model = MatchModel::shipped();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let queries = std::fs::read(dir.path().join("queries.jsonl")).unwrap();
-    let persons = &index.archive().persons;
     let (mut kept, mut screened) = (0usize, 0usize);
     // One memo across all queries, as a worker thread keeps it.
     let mut memo = TermMemo::default();

@@ -8,8 +8,8 @@ use crate::format::TermCard;
 use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
     Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, ScreenRow,
-    SourceInfo, TermCount, VocabularyEntry, birth_directory, checksum_hex, hash_directory,
-    iin_directory, iin_status, screen_flags, swap_iin_halves,
+    SourceInfo, TermCount, VocabularyEntry, birth_directory, birth_row_key, checksum_hex,
+    hash_directory, iin_directory, iin_status, screen_flags, swap_iin_halves,
 };
 use crate::iin::{Iin, digits_of_number, lenient_birth_and_sex};
 use crate::keys::{
@@ -397,6 +397,7 @@ fn person_entry(p: &SourcePerson) -> PersonEntry {
 pub fn person_keys(
     p: &PersonEntry,
     index: u32,
+    terms: &VocabularyRows<'_>,
     iin: &mut Vec<KeyEntry>,
     birth: &mut Vec<KeyEntry>,
     names: &mut Vec<KeyEntry>,
@@ -409,11 +410,25 @@ pub fn person_keys(
         });
     }
     if p.birth_key != 0 {
-        birth.push(KeyEntry {
-            key: u64::from(p.birth_key),
-            person: index,
-            tag: p.birth_key,
-        });
+        // One row per name: the given name's vocabulary row beside the date in the key, the
+        // surname's in the tag, so a birth-date block can be screened by name in the table.
+        let first = birth.len();
+        for n in &p.names {
+            birth.push(KeyEntry {
+                key: birth_row_key(p.birth_key, terms.row(&n.given_skel)),
+                person: index,
+                tag: terms.row(&n.surname_skel),
+            });
+        }
+        birth[first..].sort_unstable();
+        let mut kept = first;
+        for i in first..birth.len() {
+            if kept == first || birth[kept - 1] != birth[i] {
+                birth[kept] = birth[i];
+                kept += 1;
+            }
+        }
+        birth.truncate(kept);
     }
     let mut keys = Vec::new();
     for n in &p.names {
@@ -426,6 +441,20 @@ pub fn person_keys(
         person: index,
         tag: p.birth_key,
     }));
+}
+
+/// Name parts → their rows in a sorted vocabulary (`NO_TERM` when empty or absent).
+pub struct VocabularyRows<'a>(pub &'a [VocabularyEntry]);
+
+impl VocabularyRows<'_> {
+    pub fn row(&self, term: &str) -> u32 {
+        if term.is_empty() {
+            return NO_TERM;
+        }
+        self.0
+            .binary_search_by(|v| v.term.as_str().cmp(term))
+            .map_or(NO_TERM, |i| i as u32)
+    }
 }
 
 /// Count terms (each distinct term once per person).
@@ -539,14 +568,8 @@ pub fn screen_birth_key(p: &PersonEntry) -> u32 {
 
 /// One screen row per person (see `ScreenRow`), against the sorted vocabulary.
 pub fn screen_rows(persons: &[PersonEntry], vocabulary: &[VocabularyEntry]) -> Vec<ScreenRow> {
-    let row_of = |term: &str| {
-        if term.is_empty() {
-            return NO_TERM;
-        }
-        vocabulary
-            .binary_search_by(|v| v.term.as_str().cmp(term))
-            .map_or(NO_TERM, |i| i as u32)
-    };
+    let terms = VocabularyRows(vocabulary);
+    let row_of = |term: &str| terms.row(term);
     persons
         .par_iter()
         .map(|p| {
@@ -613,13 +636,15 @@ pub fn neighbour_tables(
 }
 
 fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
+    let (vocabulary, deletion_table) = vocabulary_tables(&entries);
+    let terms = VocabularyRows(&vocabulary);
     let (mut iin, (mut birth, mut names)): (Vec<KeyEntry>, (Vec<KeyEntry>, Vec<KeyEntry>)) =
         entries
             .par_iter()
             .enumerate()
             .map(|(i, p)| {
                 let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
-                person_keys(p, i as u32, &mut a, &mut b, &mut c);
+                person_keys(p, i as u32, &terms, &mut a, &mut b, &mut c);
                 (a, (b, c))
             })
             .reduce(
@@ -636,7 +661,6 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     names.par_sort_unstable();
     let surname_counts = term_counts(&entries, |n| n.surname_stem.as_str());
     let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
-    let (vocabulary, deletion_table) = vocabulary_tables(&entries);
     let iin_dir = iin_directory(&iin);
     let name_dir = hash_directory(&names);
     let iin_suffix_table = iin_suffix_rows(&iin);

@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -60,9 +60,16 @@ pub fn birth_bucket(key: u64) -> usize {
     ((year - BIRTH_DIR_FIRST_YEAR) * 416 + month * 32 + day) as usize
 }
 
-/// The directory of the birth-date table.
+/// The key of a birth-date table row: the birth-date key in the high half, the vocabulary row
+/// of the name's given name in the low half.
+#[inline]
+pub fn birth_row_key(birth_key: u32, given_term: u32) -> u64 {
+    u64::from(birth_key) << 32 | u64::from(given_term)
+}
+
+/// The directory of the birth-date table (by the birth-date half of the key).
 pub fn birth_directory(table: &[KeyEntry]) -> Vec<u32> {
-    directory(table, BIRTH_DIR_BUCKETS, birth_bucket)
+    directory(table, BIRTH_DIR_BUCKETS, |k| birth_bucket(k >> 32))
 }
 
 /// An IIN's twelve digits with the halves swapped (digits 7–12, then 1–6): the key of
@@ -226,7 +233,7 @@ pub struct VocabularyEntry {
 }
 
 /// Bytes a `TermCard` holds inline.
-pub const TERM_CARD_BYTES: usize = 27;
+pub const TERM_CARD_BYTES: usize = 23;
 /// `TermCard::len` of a term longer than `TERM_CARD_BYTES`: read it from the vocabulary.
 pub const TERM_CARD_LONG: u8 = u8::MAX;
 
@@ -236,6 +243,8 @@ pub const TERM_CARD_LONG: u8 = u8::MAX;
 pub struct TermCard {
     /// `phon_hash` of the term's phonetic key.
     pub phon_hash: u32,
+    /// `letter_mask` of the term.
+    pub letters: u32,
     /// Bytes of the term, or `TERM_CARD_LONG`.
     pub len: u8,
     /// The term's bytes, zero-padded (all zero when long).
@@ -246,6 +255,12 @@ pub struct TermCard {
 /// only make two names look compatible, never the other way round.
 pub fn phon_hash(phon: &str) -> u32 {
     (xxhash_rust::xxh3::xxh3_64(phon.as_bytes()) >> 32) as u32
+}
+
+/// Bit `byte % 32` set for every byte of a term: with the length, an upper bound on the letters
+/// two terms share (see `matching::compare::shared_letters_bound`).
+pub fn letter_mask(term: &[u8]) -> u32 {
+    term.iter().fold(0u32, |m, &b| m | 1 << (b % 32))
 }
 
 impl TermCard {
@@ -260,6 +275,7 @@ impl TermCard {
         };
         TermCard {
             phon_hash: phon_hash(&entry.phon),
+            letters: letter_mask(term),
             len,
             bytes,
         }
@@ -302,7 +318,9 @@ pub struct RegistryArchive {
     pub persons: Vec<PersonEntry>,
     /// IIN digits → person, for every person with 12 digits (valid or not). Sorted.
     pub iin_table: Vec<KeyEntry>,
-    /// `PartialDate::to_key` → person. Sorted.
+    /// One row per name of every person with a known birth date: key `birth_row_key(date,
+    /// given-name vocabulary row)`, tag the surname's vocabulary row (`NO_TERM` when none).
+    /// Sorted.
     pub birth_table: Vec<KeyEntry>,
     /// Directory of `birth_table` (`birth_directory`).
     pub birth_dir: Vec<u32>,

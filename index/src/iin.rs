@@ -131,23 +131,27 @@ pub fn numbers_one_edit_apart(a: u64, b: u64) -> bool {
     if a == b {
         return false;
     }
-    let (x, y) = (digits_of_number(a), digits_of_number(b));
-    let mut first = None;
-    let mut count = 0;
+    // Digits from the right; stop as soon as the rest agree or a third digit differs.
+    let (mut x, mut y) = (a, b);
+    let mut first: Option<(u64, u64, usize)> = None;
     for i in 0..12 {
-        if x[i] != y[i] {
-            count += 1;
-            if count > 2 {
-                return false;
-            }
-            first.get_or_insert(i);
+        if x == y {
+            break;
         }
+        let (dx, dy) = (x % 10, y % 10);
+        if dx != dy {
+            match first {
+                None => first = Some((dx, dy, i)),
+                // A second difference: only an adjacent transposition, and then nothing else.
+                Some((fx, fy, at)) => {
+                    return at + 1 == i && fx == dy && fy == dx && x / 10 == y / 10;
+                }
+            }
+        }
+        x /= 10;
+        y /= 10;
     }
-    match (count, first) {
-        (1, _) => true,
-        (2, Some(i)) => i < 11 && x[i] == y[i + 1] && x[i + 1] == y[i],
-        _ => false,
-    }
+    first.is_some() && x == y
 }
 
 fn validate(d: [u8; 12]) -> Result<Iin, IinError> {

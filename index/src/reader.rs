@@ -4,6 +4,7 @@
 //! were not validated, and never write.
 
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
+use crate::format::birth_row_key;
 use crate::format::{
     ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive,
     ArchivedScreenRow, ArchivedTermCard, ArchivedVocabularyEntry, BIRTH_DIR_BUCKETS,
@@ -421,14 +422,15 @@ impl RegistryIndex {
         self.archive().vocabulary.get(row as usize)
     }
 
-    /// Persons whose birth-date key (`PartialDate::to_key`) equals `key`.
+    /// The birth-date rows (one per name, see `RegistryArchive::birth_table`) of the persons
+    /// whose birth-date key (`PartialDate::to_key`) equals `key`.
     pub fn by_birth_key(&self, key: u32) -> &[ArchivedKeyEntry] {
         let a = self.archive();
-        let key = u64::from(key);
-        lookup(
-            bucket_rows(&a.birth_table, &a.birth_dir, birth_bucket(key)),
-            key,
-        )
+        let rows = bucket_rows(&a.birth_table, &a.birth_dir, birth_bucket(u64::from(key)));
+        let (lo, hi) = (birth_row_key(key, 0), birth_row_key(key, u32::MAX));
+        let start = rows.partition_point(|e| e.key.to_native() < lo);
+        let end = start + rows[start..].partition_point(|e| e.key.to_native() <= hi);
+        &rows[start..end]
     }
 
     /// Persons under a name key.
@@ -655,8 +657,9 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     let full: RegistryArchive = rkyv::deserialize::<RegistryArchive, rancor::Error>(archive)
         .map_err(|e| IndexError::Archive(e.to_string()))?;
     let (mut iin, mut birth, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    let terms = crate::builder::VocabularyRows(&full.vocabulary);
     for (i, p) in full.persons.iter().enumerate() {
-        person_keys(p, i as u32, &mut iin, &mut birth, &mut names);
+        person_keys(p, i as u32, &terms, &mut iin, &mut birth, &mut names);
         for n in &p.names {
             let again = normalized_of(n);
             if again.surname.is_empty() && again.given.is_empty() && !n.surname.trim().is_empty() {

@@ -24,6 +24,29 @@ fn request_id_of(line: &[u8]) -> Option<String> {
     v.get("request_id")?.as_str().map(str::to_string)
 }
 
+/// Lines decided between two hand-overs to the writer thread.
+const BLOCK_LINES: usize = 8192;
+
+/// One output line (JSON) for one input line, and its kind: 0 clear, 1 review, 2 error.
+fn decide_line(engine: &Engine, n: u64, line: &[u8], today: chrono::NaiveDate) -> (String, u8) {
+    match Query::from_json_line(line, today) {
+        Ok(q) => {
+            let d = engine.decide(&q);
+            let review = u8::from(d.decision == tanu::matching::decision::Verdict::Review);
+            (serde_json::to_string(&d).unwrap_or_default(), review)
+        }
+        Err(e) => {
+            let err = DecisionError {
+                request_id: request_id_of(line),
+                line: n,
+                error: e.reason,
+                field: e.field,
+            };
+            (serde_json::to_string(&err).unwrap_or_default(), 2)
+        }
+    }
+}
+
 pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
     if threads == Some(0) {
         bail!("--threads must be at least 1");
@@ -55,50 +78,52 @@ pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> 
     let progress = TerminalProgress::new();
     progress.stage("match", lines.len() as u64);
     let decide_started = Instant::now();
-    let (mut reviews, mut errors) = (0u64, 0u64);
-    for block in lines.chunks(65_536) {
-        let outputs: Vec<(String, u8)> = pool.install(|| {
-            block
-                .par_chunks(256)
-                .flat_map_iter(|chunk| {
-                    let out: Vec<(String, u8)> = chunk
-                        .iter()
-                        .map(|(n, line)| match Query::from_json_line(line, today) {
-                            Ok(q) => {
-                                let d = engine.decide(&q);
-                                let review = u8::from(
-                                    d.decision == tanu::matching::decision::Verdict::Review,
-                                );
-                                (serde_json::to_string(&d).unwrap_or_default(), review)
-                            }
-                            Err(e) => {
-                                let err = DecisionError {
-                                    request_id: request_id_of(line),
-                                    line: *n,
-                                    error: e.reason,
-                                    field: e.field,
-                                };
-                                (serde_json::to_string(&err).unwrap_or_default(), 2)
-                            }
-                        })
-                        .collect();
-                    progress.advance(chunk.len() as u64);
-                    out
-                })
-                .collect()
-        });
-        for (json, kind) in outputs {
-            match kind {
-                1 => reviews += 1,
-                2 => errors += 1,
-                _ => {}
+    // Blocks are decided in parallel while a writer thread writes the previous ones, in input
+    // order, so the workers never wait for the disk.
+    let (reviews, errors) = std::thread::scope(|scope| -> Result<(u64, u64)> {
+        let (tx, rx) = crossbeam::channel::bounded::<Vec<(String, u8)>>(2);
+        let writing = scope.spawn(move || -> Result<(u64, u64)> {
+            let (mut reviews, mut errors) = (0u64, 0u64);
+            for outputs in rx {
+                for (json, kind) in outputs {
+                    match kind {
+                        1 => reviews += 1,
+                        2 => errors += 1,
+                        _ => {}
+                    }
+                    writer.write_all(json.as_bytes())?;
+                    writer.write_all(b"\n")?;
+                }
             }
-            writer.write_all(json.as_bytes())?;
-            writer.write_all(b"\n")?;
+            writer.flush()?;
+            writer.get_ref().sync_all()?;
+            Ok((reviews, errors))
+        });
+        for block in lines.chunks(BLOCK_LINES) {
+            let outputs: Vec<(String, u8)> = pool.install(|| {
+                block
+                    .par_chunks(256)
+                    .flat_map_iter(|chunk| {
+                        let out: Vec<(String, u8)> = chunk
+                            .iter()
+                            .map(|(n, line)| decide_line(&engine, *n, line, today))
+                            .collect();
+                        progress.advance(chunk.len() as u64);
+                        out
+                    })
+                    .collect()
+            });
+            if tx.send(outputs).is_err() {
+                // The writer stopped on an error; it reports it below.
+                break;
+            }
         }
-    }
-    writer.flush()?;
-    writer.get_ref().sync_all()?;
+        drop(tx);
+        writing
+            .join()
+            .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?
+    })
+    .with_context(|| format!("writing {}", out.display()))?;
     progress.finish();
     let secs = decide_started.elapsed().as_secs_f64();
     let n = lines.len() as u64;

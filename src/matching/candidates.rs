@@ -5,7 +5,7 @@
 
 use crate::matching::compare::BirthProbe;
 use crate::matching::query::QueryKind;
-use crate::matching::scoring::QueryFeatures;
+use crate::matching::scoring::{QueryFeatures, TermMemo, terms_could_match};
 use tanu_index::date::PartialDate;
 use tanu_index::format::{ArchivedKeyEntry, screen_flags};
 use tanu_index::fuzzy::edit_distance_for;
@@ -101,6 +101,9 @@ pub struct CandidateSet {
     pub entries: Vec<(u32, u8)>,
     /// Bit i set when path i's cap cut its block short.
     pub capped: u8,
+    /// The query's given-name screening answers (started by `collect`), shared with the
+    /// engine's screen of the same query.
+    pub memo: TermMemo,
 }
 
 impl CandidateSet {
@@ -157,6 +160,7 @@ impl CandidateSet {
 
 /// The query's birth dates prepared for key-row filtering: a registry birth-date key passes
 /// when it would not rule the person out (`scoring::RuledOut::BirthDatesDiffer`).
+#[derive(Debug, Clone)]
 pub struct DateFilter {
     probes: Vec<BirthProbe>,
 }
@@ -190,6 +194,17 @@ impl DateFilter {
         if self.probes.is_empty() || block.len() < RANGED_FROM {
             return scan(&mut visit);
         }
+        self.tag_ranges(block, ranges);
+        // A few dependent loads a range (gallop, then a short scan) against one streaming scan.
+        let steps = 2 * ranges.len() * (usize::BITS - block.len().leading_zeros()) as usize;
+        if steps * SEARCH_STEP_ROWS > block.len() {
+            return scan(&mut visit);
+        }
+        self.visit_ranges(block, ranges, visit);
+    }
+
+    /// The tag ranges (half-open) outside which no row of a non-empty `block` passes.
+    fn tag_ranges(&self, block: &[ArchivedKeyEntry], ranges: &mut Vec<(u32, u32)>) {
         ranges.clear();
         ranges.push((0, 1));
         for p in &self.probes {
@@ -201,11 +216,15 @@ impl DateFilter {
             block[block.len() - 1].tag.to_native(),
         );
         ranges.retain(|&(lo, hi)| hi > first && lo <= last);
-        // Two binary searches a range, each step a dependent load, against one streaming scan.
-        let steps = 2 * ranges.len() * (usize::BITS - block.len().leading_zeros()) as usize;
-        if steps * SEARCH_STEP_ROWS > block.len() {
-            return scan(&mut visit);
-        }
+    }
+
+    /// Visit the rows of `block` (sorted by tag) in the tag `ranges` whose tag `passes`.
+    fn visit_ranges(
+        &self,
+        block: &[ArchivedKeyEntry],
+        ranges: &mut [(u32, u32)],
+        mut visit: impl FnMut(&ArchivedKeyEntry) -> bool,
+    ) {
         ranges.sort_unstable();
         let mut from = 0usize;
         let mut covered_to = 0u32;
@@ -215,12 +234,22 @@ impl DateFilter {
                 continue;
             }
             covered_to = hi;
-            let start = from + block[from..].partition_point(|e| e.tag.to_native() < lo);
-            let end = start + block[start..].partition_point(|e| e.tag.to_native() < hi);
-            for e in &block[start..end] {
+            // Gallop from where the last range ended (ranges are sorted and mostly close),
+            // then scan to the range's end (most ranges are one date: a few rows).
+            let rest = &block[from..];
+            let mut step = 1usize;
+            while step < rest.len() && rest[step].tag.to_native() < lo {
+                step *= 2;
+            }
+            let window = &rest[step / 2..rest.len().min(step + 1)];
+            let start = from + step / 2 + window.partition_point(|e| e.tag.to_native() < lo);
+            let mut end = start;
+            while end < block.len() && block[end].tag.to_native() < hi {
+                let e = &block[end];
                 if self.passes(e.tag.to_native()) && !visit(e) {
                     return;
                 }
+                end += 1;
             }
             from = end;
         }
@@ -233,9 +262,9 @@ impl DateFilter {
 }
 
 /// Blocks of at least this many rows may be read by date ranges rather than row by row.
-const RANGED_FROM: usize = 256;
+const RANGED_FROM: usize = 64;
 /// Rows a linear scan reads in the time of one binary-search step in a large block.
-const SEARCH_STEP_ROWS: usize = 2;
+const SEARCH_STEP_ROWS: usize = 1;
 
 /// The twelve digits as a number.
 fn number(d: &[u8; 12]) -> u64 {
@@ -254,6 +283,7 @@ pub fn collect(
 ) {
     out.entries.clear();
     out.capped = 0;
+    out.memo.start();
     // IIN: exact digits, then every one-edit variant (valid or not: the registry's copy may be
     // the mistyped one).
     if let Some(side) = &q.iin {
@@ -292,17 +322,29 @@ pub fn collect(
             }
         }
     }
+    // A birth-date row carries its name's given-name and surname vocabulary rows, so a person
+    // whose given names rule it out (`scoring::could_match`) is dropped here, in the table.
     for d in &dates {
-        out.add_block(
-            index.by_birth_key(d.to_key()),
-            caps.birth_date,
-            found_by::BIRTH_DATE,
-            Path::BirthDate,
-        );
+        let rows = index.by_birth_key(d.to_key());
+        index.prefetch_term_cards(rows.iter().map(|e| e.key.to_native() as u32));
+        let mut added = 0usize;
+        for e in rows {
+            let (given_term, surname_term) = (e.key.to_native() as u32, e.tag.to_native());
+            if !terms_could_match(q, index, &mut out.memo, given_term, surname_term) {
+                continue;
+            }
+            if added == caps.birth_date {
+                out.capped |= 1 << Path::BirthDate as u8;
+                break;
+            }
+            out.entries
+                .push((e.person.to_native(), found_by::BIRTH_DATE));
+            added += 1;
+        }
     }
     // Name keys: every person of each blocking pair whose birth date (stored in the key row)
     // does not rule it out. The filter reads only the table, never the persons.
-    let dates_filter = DateFilter::new(q.birth, q.birth_alt);
+    let dates_filter = &q.dates;
     let mut ranges = Vec::new();
     // All name keys of the query (exact pairs first, then fuzzy ones) are looked up together at
     // the end, so their cache misses overlap.
@@ -375,7 +417,7 @@ pub fn collect(
                 caps.name_key,
                 found_by::NAME_KEY,
                 Path::NameKey,
-                &dates_filter,
+                dates_filter,
                 &mut ranges,
             );
         } else {
@@ -384,7 +426,7 @@ pub fn collect(
                 caps.fuzzy,
                 found_by::FUZZY,
                 Path::Fuzzy,
-                &dates_filter,
+                dates_filter,
                 &mut ranges,
             );
         }
@@ -447,12 +489,19 @@ mod tests {
             let filter = DateFilter::new(Some(q), None);
             let mut fast = Vec::new();
             filter.for_each_passing(block, &mut Vec::new(), |e| { fast.push(e.person.to_native()); true });
+            let mut ranged = Vec::new();
+            if !block.is_empty() {
+                let mut ranges = Vec::new();
+                filter.tag_ranges(block, &mut ranges);
+                filter.visit_ranges(block, &mut ranges, |e| { ranged.push(e.person.to_native()); true });
+            }
             let slow: Vec<u32> = block
                 .iter()
                 .filter(|e| filter.passes(e.tag.to_native()))
                 .map(|e| e.person.to_native())
                 .collect();
-            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(&fast, &slow);
+            prop_assert_eq!(&ranged, &slow);
         }
     }
 }

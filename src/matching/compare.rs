@@ -93,7 +93,52 @@ fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
     if la == 0 || lb == 0 {
         return false;
     }
-    let mut counts = [0i16; 256];
+    let common = if a.is_ascii() && b.is_ascii() {
+        let mut counts = [0u16; 128];
+        shared_letters(a, b, &mut counts)
+    } else {
+        let mut counts = [0u16; 256];
+        shared_letters(a, b, &mut counts)
+    };
+    let need_j = (threshold - 0.4) / 0.6;
+    let (m, la, lb) = (common as f64, la as f64, lb as f64);
+    m / la + m / lb + 1.0 >= 3.0 * need_j - 1e-9
+}
+
+/// An upper bound on the letters two strings share as multisets (`shared_letters`), from their
+/// `format::letter_mask`s and lengths alone: every shared bucket gives one, and repeats add at
+/// most the fewer repeated letters of either side.
+#[inline]
+pub fn shared_letters_bound(mask_a: u32, len_a: usize, mask_b: u32, len_b: usize) -> usize {
+    let distinct = |m: u32| m.count_ones() as usize;
+    let repeats_a = len_a.saturating_sub(distinct(mask_a));
+    let repeats_b = len_b.saturating_sub(distinct(mask_b));
+    (mask_a & mask_b).count_ones() as usize + repeats_a.min(repeats_b)
+}
+
+/// Whether a given name of `len_a` letters and one of `len_b`, sharing at most `bound` letters,
+/// could still be one edit apart or Jaro-Winkler ≥ `threshold` (false: certainly neither).
+#[inline]
+pub fn one_edit_or_similar_possible(
+    len_a: usize,
+    len_b: usize,
+    bound: usize,
+    threshold: f64,
+) -> bool {
+    if len_a == 0 || len_b == 0 {
+        return true;
+    }
+    if len_a.abs_diff(len_b) <= 1 && bound + 1 >= len_a.max(len_b) {
+        return true;
+    }
+    let need_j = (threshold - 0.4) / 0.6;
+    let m = bound as f64;
+    m / len_a as f64 + m / len_b as f64 + 1.0 >= 3.0 * need_j - 1e-9
+}
+
+/// How many letters two strings share, as multisets (`counts` zeroed, indexed by byte).
+#[inline]
+fn shared_letters(a: &[u8], b: &[u8], counts: &mut [u16]) -> usize {
     for &x in a {
         counts[x as usize] += 1;
     }
@@ -105,9 +150,7 @@ fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
             common += 1;
         }
     }
-    let need_j = (threshold - 0.4) / 0.6;
-    let (m, la, lb) = (common as f64, la as f64, lb as f64);
-    m / la + m / lb + 1.0 >= 3.0 * need_j - 1e-9
+    common
 }
 
 /// Compare surnames: skeletons, stems, phonetic keys, similarity.
@@ -533,6 +576,16 @@ mod tests {
             if c.full().is_some() {
                 let expected = birth_level(Some(q), Some(c)) != level::birth::DIFFERENT;
                 prop_assert_eq!(BirthProbe::new(q).compatible(key), expected, "{} vs {}", q, c);
+            }
+        }
+
+        #[test]
+        fn letter_bound_never_rejects_a_compatible_pair(a in "[a-f]{0,10}", b in "[a-f]{0,10}") {
+            let mask = |s: &str| s.bytes().fold(0u32, |m, x| m | 1 << (x % 32));
+            let bound = shared_letters_bound(mask(&a), a.len(), mask(&b), b.len());
+            prop_assert!(bound >= shared_letters(a.as_bytes(), b.as_bytes(), &mut [0u16; 128]));
+            if within_one_edit(&a, &b) || jaro_winkler(&a, &b) >= 0.8 {
+                prop_assert!(one_edit_or_similar_possible(a.len(), b.len(), bound, 0.8), "{a} {b}");
             }
         }
 

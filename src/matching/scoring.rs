@@ -5,8 +5,8 @@
 
 use crate::matching::candidates::DateFilter;
 use crate::matching::compare::{
-    IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least, part_level, surname_level,
-    within_one_edit,
+    IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least,
+    one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level, within_one_edit,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -14,7 +14,7 @@ use crate::matching::query::{Query, QueryIin};
 use tanu_index::date::PartialDate;
 use tanu_index::format::{
     ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, iin_status,
-    phon_hash, screen_flags,
+    letter_mask, phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
 use tanu_index::name::{patronymic_root, phonetic_key};
@@ -34,6 +34,8 @@ pub struct QueryFeatures {
     pub given_phon: String,
     /// `format::phon_hash(given_phon)`, for screening against term cards.
     pub given_phon_hash: u32,
+    /// `format::letter_mask(given)`.
+    pub given_letters: u32,
     pub patronymic_root: String,
     pub patronymic_phon: String,
     pub iin: Option<IinSide>,
@@ -43,6 +45,8 @@ pub struct QueryFeatures {
     pub birth_alt: Option<PartialDate>,
     /// From the IIN.
     pub sex: Option<Sex>,
+    /// `birth` and `birth_alt` prepared for filtering registry birth-date keys.
+    pub dates: DateFilter,
     /// Term-frequency adjustments for an exact surname / given-name agreement.
     pub tf_surname: f64,
     pub tf_given: f64,
@@ -114,6 +118,7 @@ impl QueryFeatures {
             surname: n.surname.clone(),
             surname_stem: n.surname_stem.clone(),
             given_phon_hash: phon_hash(&phonetic_key(&n.given)),
+            given_letters: letter_mask(n.given.as_bytes()),
             given_phon: phonetic_key(&n.given),
             given: n.given.clone(),
             patronymic_phon: phonetic_key(&patronymic_root),
@@ -122,6 +127,7 @@ impl QueryFeatures {
             birth,
             birth_alt,
             sex: query.iin_sex(),
+            dates: DateFilter::new(birth, birth_alt),
             tf_surname,
             tf_given,
         }
@@ -341,19 +347,35 @@ pub fn could_match_screen(
     if row.flags.to_native() & screen_flags::ALIASES != 0 {
         return None;
     }
+    Some(terms_could_match(
+        q,
+        index,
+        memo,
+        row.given_term.to_native(),
+        row.surname_term.to_native(),
+    ))
+}
+
+/// Whether the query's given name is compatible with a registry name given by the vocabulary
+/// rows of its given name and surname (the given-name half of `could_match`), each distinct
+/// spelling computed once per query through `memo`.
+pub fn terms_could_match(
+    q: &QueryFeatures,
+    index: &RegistryIndex,
+    memo: &mut TermMemo,
+    given_term: u32,
+    surname_term: u32,
+) -> bool {
+    if q.given.is_empty() {
+        return true;
+    }
     // Vocabulary rows are below 2^31 (`NO_TERM` has no card and reads as an empty name either
     // way), so `row * 2 + field` is a unique key.
-    let given_term = row.given_term.to_native();
-    let given_ok = memo.answer(given_term.wrapping_mul(2), || {
+    memo.answer(given_term.wrapping_mul(2), || {
         card_compatible(q, index, given_term, true)
-    });
-    if given_ok {
-        return Some(true);
-    }
-    let surname_term = row.surname_term.to_native();
-    Some(memo.answer(surname_term.wrapping_mul(2) | 1, || {
+    }) || memo.answer(surname_term.wrapping_mul(2) | 1, || {
         card_compatible(q, index, surname_term, false)
-    }))
+    })
 }
 
 /// `given_compatible` of the query's given name with a vocabulary term read from its card (the
@@ -376,6 +398,15 @@ fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic
         || (phonetic && !q.given_phon.is_empty() && q.given_phon_hash == card.phon_hash.to_native())
     {
         return true;
+    }
+    let bound = shared_letters_bound(
+        q.given_letters,
+        q.given.len(),
+        card.letters.to_native(),
+        c.len(),
+    );
+    if !one_edit_or_similar_possible(q.given.len(), c.len(), bound, LOOSE_GIVEN_JW) {
+        return false;
     }
     (q.given.len().min(c.len()) >= 2 && within_one_edit(&q.given, c))
         || jaro_winkler_at_least(&q.given, c, LOOSE_GIVEN_JW)
