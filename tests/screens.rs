@@ -52,14 +52,15 @@ fn shortcuts_agree_with_the_slow_paths() {
     let mut found_any = 0;
     for &probe in &probes {
         let mut fast = BTreeSet::new();
-        index.for_each_iin_one_edit(probe, |e| {
-            fast.insert(e.person.to_native());
-            true
+        index.for_each_iin_within_one_edit(probe, |e, exact| {
+            fast.insert((e.person.to_native(), exact));
         });
-        let slow: BTreeSet<u32> = table
+        let slow: BTreeSet<(u32, bool)> = table
             .iter()
-            .filter(|e| numbers_one_edit_apart(e.key.to_native(), probe))
-            .map(|e| e.person.to_native())
+            .filter(|e| {
+                e.key.to_native() == probe || numbers_one_edit_apart(e.key.to_native(), probe)
+            })
+            .map(|e| (e.person.to_native(), e.key.to_native() == probe))
             .collect();
         assert_eq!(fast, slow, "IIN {probe:012}");
         found_any += usize::from(!fast.is_empty());

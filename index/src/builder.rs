@@ -667,10 +667,12 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let iin_suffix_dir = iin_directory(&iin_suffix_table);
     let screens = screen_rows(&entries, &vocabulary);
     let birth_dir = birth_directory(&birth);
-    let term_cards = vocabulary.iter().map(TermCard::of).collect();
+    let term_cards: Vec<TermCard> = vocabulary.iter().map(TermCard::of).collect();
+    let term_shapes = term_cards.iter().map(crate::format::term_shape).collect();
     let (neighbour_blocks, neighbour_dir) = neighbour_tables(&vocabulary, &deletion_table);
     RegistryArchive {
         term_cards,
+        term_shapes,
         neighbour_blocks,
         neighbour_dir,
         birth_dir,

@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -282,6 +282,22 @@ impl TermCard {
     }
 }
 
+/// A term's shape in 8 bytes: its `letter_mask` (bits 0–31), its length (bits 32–39, 255 when
+/// longer than a card holds) and the top 24 bits of its `phon_hash` (bits 40–63). The shapes of
+/// a whole vocabulary stay in cache, and most incompatible given names are rejected from them
+/// without reading the card.
+pub fn term_shape(card: &TermCard) -> u64 {
+    let len = if card.len == TERM_CARD_LONG {
+        u64::from(TERM_SHAPE_LONG)
+    } else {
+        u64::from(card.len)
+    };
+    u64::from(card.letters) | len << 32 | u64::from(card.phon_hash >> 8) << 40
+}
+
+/// The length a shape records for a term longer than a card holds.
+pub const TERM_SHAPE_LONG: u8 = u8::MAX;
+
 /// `ScreenRow::given_term` / `surname_term` when the name part is empty.
 pub const NO_TERM: u32 = u32::MAX;
 
@@ -335,6 +351,8 @@ pub struct RegistryArchive {
     pub screens: Vec<ScreenRow>,
     /// One card per vocabulary row, in `vocabulary` order.
     pub term_cards: Vec<TermCard>,
+    /// `term_shape` of each card, in `vocabulary` order.
+    pub term_shapes: Vec<u64>,
     /// Directory of `iin_table` on the first four or six digits (`iin_directory`): entry b is the
     /// first row whose leading digits are ≥ b.
     pub iin_dir: Vec<u32>,

@@ -129,6 +129,7 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
     }
     let terms = archive.vocabulary.len();
     if archive.term_cards.len() != terms
+        || archive.term_shapes.len() != terms
         || archive
             .term_cards
             .iter()
@@ -365,41 +366,55 @@ impl RegistryIndex {
         )
     }
 
-    /// Every IIN row whose twelve digits are one substitution or one adjacent transposition from
-    /// `digits` (never equal to them): the rows sharing digits 1–6 come from one range of the IIN
-    /// table, those sharing digits 7–12 from one range of the suffix table, and the swap of
-    /// digits 6 and 7 from one look-up. Stops when `visit` returns false.
-    pub fn for_each_iin_one_edit(
+    /// Every IIN row whose twelve digits equal `digits` (`exact` true) or are one substitution
+    /// or one adjacent transposition from them (`exact` false): the rows sharing digits 1–6
+    /// come from one range of the IIN table, those sharing digits 7–12 from one range of the
+    /// suffix table, and the swap of digits 6 and 7 from one look-up.
+    pub fn for_each_iin_within_one_edit(
         &self,
         digits: u64,
-        mut visit: impl FnMut(&ArchivedKeyEntry) -> bool,
+        mut visit: impl FnMut(&ArchivedKeyEntry, bool),
     ) {
         let a = self.archive();
         let dir_digits = iin_dir_digits_of_len(a.iin_dir.len()).unwrap_or(4);
-        let range = |table, dir, from| iin_million(table, dir, dir_digits, from);
         let head = digits / 1_000_000;
-        for e in range(&a.iin_table, &a.iin_dir, head * 1_000_000) {
-            if numbers_one_edit_apart(e.key.to_native(), digits) && !visit(e) {
-                return;
-            }
-        }
         let tail = digits % 1_000_000;
-        for e in range(&a.iin_suffix_table, &a.iin_suffix_dir, tail * 1_000_000) {
-            let full = swap_iin_halves(e.key.to_native());
-            // Rows with the same first half were visited above.
-            if full / 1_000_000 != head && numbers_one_edit_apart(full, digits) && !visit(e) {
-                return;
-            }
-        }
         let d = digits_of_number(digits);
-        if d[5] != d[6] {
+        let swapped = (d[5] != d[6]).then(|| {
             let mut x = d;
             x.swap(5, 6);
-            let swapped = x.iter().fold(0u64, |acc, &v| acc * 10 + u64::from(v));
+            x.iter().fold(0u64, |acc, &v| acc * 10 + u64::from(v))
+        });
+        // The three look-ups touch two directories; start loading both before reading either.
+        prefetch(a.iin_dir.get(iin_bucket(digits, dir_digits)));
+        prefetch(
+            a.iin_suffix_dir
+                .get(iin_bucket(swap_iin_halves(digits), dir_digits)),
+        );
+        for e in iin_million(&a.iin_table, &a.iin_dir, dir_digits, head * 1_000_000) {
+            let key = e.key.to_native();
+            if key == digits {
+                visit(e, true);
+            } else if numbers_one_edit_apart(key, digits) {
+                visit(e, false);
+            }
+        }
+        let suffix = iin_million(
+            &a.iin_suffix_table,
+            &a.iin_suffix_dir,
+            dir_digits,
+            tail * 1_000_000,
+        );
+        for e in suffix {
+            let full = swap_iin_halves(e.key.to_native());
+            // Rows with the same first half were visited above.
+            if full / 1_000_000 != head && numbers_one_edit_apart(full, digits) {
+                visit(e, false);
+            }
+        }
+        if let Some(swapped) = swapped {
             for e in self.by_iin_digits(swapped) {
-                if !visit(e) {
-                    return;
-                }
+                visit(e, false);
             }
         }
     }
@@ -414,6 +429,15 @@ impl RegistryIndex {
     #[inline]
     pub fn term_card(&self, row: u32) -> Option<&ArchivedTermCard> {
         self.archive().term_cards.get(row as usize)
+    }
+
+    /// The shape (`format::term_shape`) of a vocabulary row.
+    #[inline]
+    pub fn term_shape(&self, row: u32) -> Option<u64> {
+        self.archive()
+            .term_shapes
+            .get(row as usize)
+            .map(|s| s.to_native())
     }
 
     /// One vocabulary row, whole.
@@ -712,7 +736,8 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
         .iter()
         .map(crate::format::TermCard::of)
         .collect();
-    if cards != full.term_cards {
+    let shapes: Vec<u64> = cards.iter().map(crate::format::term_shape).collect();
+    if cards != full.term_cards || shapes != full.term_shapes {
         return Err(IndexError::Inconsistent(
             "the term cards do not match the vocabulary".into(),
         ));

@@ -107,14 +107,6 @@ pub struct CandidateSet {
 }
 
 impl CandidateSet {
-    fn add_block(&mut self, block: &[ArchivedKeyEntry], cap: usize, bit: u8, path: Path) {
-        if block.len() > cap {
-            self.capped |= 1 << path as u8;
-        }
-        self.entries
-            .extend(block.iter().take(cap).map(|e| (e.person.to_native(), bit)));
-    }
-
     /// Add the rows of a block whose birth date `dates` does not rule out, at most `cap` of them.
     fn add_filtered(
         &mut self,
@@ -287,24 +279,21 @@ pub fn collect(
     // IIN: exact digits, then every one-edit variant (valid or not: the registry's copy may be
     // the mistyped one).
     if let Some(side) = &q.iin {
-        let d = side.digits;
-        out.add_block(
-            index.by_iin_digits(number(&d)),
-            caps.per_iin,
-            found_by::IIN,
-            Path::Iin,
-        );
-        // One edit away (one substitution or adjacent transposition): two range scans and a
-        // look-up in the index instead of 119 probes.
-        let mut added = 0usize;
-        index.for_each_iin_one_edit(number(&d), |e| {
-            if added == caps.iin_near {
-                out.capped |= 1 << Path::IinNear as u8;
-                return false;
+        // The IIN itself and every IIN one edit away (one substitution or adjacent
+        // transposition): two range scans and a look-up, not 120 probes.
+        let (mut exact, mut near) = (0usize, 0usize);
+        index.for_each_iin_within_one_edit(number(&side.digits), |e, is_exact| {
+            let (count, cap, bit, path) = if is_exact {
+                (&mut exact, caps.per_iin, found_by::IIN, Path::Iin)
+            } else {
+                (&mut near, caps.iin_near, found_by::IIN_NEAR, Path::IinNear)
+            };
+            if *count == cap {
+                out.capped |= 1 << path as u8;
+                return;
             }
-            out.entries.push((e.person.to_native(), found_by::IIN_NEAR));
-            added += 1;
-            true
+            out.entries.push((e.person.to_native(), bit));
+            *count += 1;
         });
     }
     // Birth date: the date, its day↔month swap, and the IIN's date when it differs.

@@ -282,11 +282,11 @@ pub struct BirthProbe {
 }
 
 /// Slots of `BirthProbe::near`: a power of two well above the ~85 keys it holds.
-const NEAR_SLOTS: usize = 512;
+const NEAR_SLOTS: usize = 256;
 
 #[inline]
 fn near_slot(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> 23) as usize
+    (key.wrapping_mul(0x9E37_79B1) >> 24) as usize
 }
 
 fn key_of_digits(d: &[u8; 8]) -> u32 {

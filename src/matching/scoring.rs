@@ -13,8 +13,8 @@ use crate::matching::model::{Field, MatchModel, level};
 use crate::matching::query::{Query, QueryIin};
 use tanu_index::date::PartialDate;
 use tanu_index::format::{
-    ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, iin_status,
-    letter_mask, phon_hash, screen_flags,
+    ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, TERM_SHAPE_LONG,
+    iin_status, letter_mask, phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
 use tanu_index::name::{patronymic_root, phonetic_key};
@@ -381,6 +381,24 @@ pub fn terms_could_match(
 /// `given_compatible` of the query's given name with a vocabulary term read from its card (the
 /// phonetic keys compared by hash when `phonetic`): a hash collision can only say compatible.
 fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic: bool) -> bool {
+    // The shape first (a cache-resident table): most incompatible spellings stop here.
+    let Some(shape) = index.term_shape(term) else {
+        return true;
+    };
+    let len = (shape >> 32) as u8;
+    if len == 0
+        || (phonetic && !q.given_phon.is_empty() && (shape >> 40) as u32 == q.given_phon_hash >> 8)
+    {
+        return true;
+    }
+    if len != TERM_SHAPE_LONG {
+        let len = usize::from(len);
+        let bound = shared_letters_bound(q.given_letters, q.given.len(), shape as u32, len);
+        // Equal spellings share every letter, so the bound never rejects them.
+        if !one_edit_or_similar_possible(q.given.len(), len, bound, LOOSE_GIVEN_JW) {
+            return false;
+        }
+    }
     let Some(card) = index.term_card(term) else {
         return true;
     };
