@@ -353,7 +353,7 @@ pub struct RegistryArchive {
     pub term_cards: Vec<TermCard>,
     /// `term_shape` of each card, in `vocabulary` order.
     pub term_shapes: Vec<u64>,
-    /// Directory of `iin_table` on the first four or six digits (`iin_directory`): entry b is the
+    /// Directory of `iin_table` on the first four digits (`iin_directory`): entry b is the
     /// first row whose leading digits are ≥ b.
     pub iin_dir: Vec<u32>,
     /// Directory of `name_table` by the top bits of the key (`hash_directory`).

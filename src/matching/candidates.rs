@@ -1,7 +1,8 @@
 //! Candidate generation: every registry person who could be the applicant, found through the
-//! index's blocking paths (exact IIN, IIN one edit away, birth date and its day↔month swap, name
-//! keys with and without the birth year, fuzzy name terms), de-duplicated, each path capped so a
-//! very common name cannot blow up a query. It must never score or decide.
+//! index's blocking paths (the IIN and IINs one edit away, the birth date and its day↔month swap,
+//! name keys, fuzzy name terms), screened in the key tables where a row says enough (birth date,
+//! given name), de-duplicated, each path capped so a very common name cannot blow up a query.
+//! It must never score or decide.
 
 use crate::matching::compare::BirthProbe;
 use crate::matching::query::QueryKind;

@@ -2,14 +2,12 @@
 //! time (`decide`) from any number of threads, and counting what it does for `/metrics`. It must
 //! never write anything, and never log personal data.
 
-use crate::matching::candidates::{
-    CandidateSet, Caps, DateFilter, Path as CandidatePath, collect, found_by,
-};
+use crate::matching::candidates::{CandidateSet, Caps, Path as CandidatePath, collect, found_by};
 use crate::matching::decision::{Band, Candidate, Decision, Verdict};
 use crate::matching::model::MatchModel;
 use crate::matching::query::{Query, QueryKind};
 use crate::matching::scoring::{
-    QueryFeatures, Scored, TermMemo, could_match, could_match_screen, explain, probability, score,
+    QueryFeatures, Scored, could_match, could_match_screen, explain, probability, score,
 };
 use crate::rules::{CertificateKind, analyse};
 use rayon::prelude::*;
@@ -87,7 +85,7 @@ impl Default for EngineOptions {
 const PARALLEL_SCORING_FROM: usize = 512;
 
 thread_local! {
-    static SCRATCH: RefCell<(CandidateSet, Vec<Scored>, TermMemo)> = RefCell::new(Default::default());
+    static SCRATCH: RefCell<(CandidateSet, Vec<Scored>)> = RefCell::new(Default::default());
 }
 
 /// The engine.
@@ -130,7 +128,7 @@ impl Engine {
         let features = QueryFeatures::new(query, &self.index, model);
         let (ranked, capped) = SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            let (set, scored, memo) = &mut *scratch;
+            let (set, scored) = &mut *scratch;
             collect(
                 &self.index,
                 query.kind,
@@ -143,21 +141,22 @@ impl Engine {
             // skipped before scoring (scoring would put it in the clear band anyway).
             let persons = &self.index.archive().persons;
             let iin_paths = found_by::IIN | found_by::IIN_NEAR;
-            let dates = DateFilter::new(features.birth, features.birth_alt);
+            let dates = &features.dates;
             let index = &self.index;
-            memo.start();
             index.prefetch_term_cards(
                 set.entries
                     .iter()
                     .filter_map(|&(i, _)| index.screen(i))
                     .map(|row| row.given_term.to_native()),
             );
+            // `collect` started the memo for this query; its answers stand.
+            let memo = &mut set.memo;
             set.entries.retain(|&(i, by)| {
                 by & iin_paths != 0
                     || index
                         .screen(i)
-                        .and_then(|row| could_match_screen(&features, &dates, row, index, memo))
-                        .unwrap_or_else(|| could_match(&features, &dates, &persons[i as usize]))
+                        .and_then(|row| could_match_screen(&features, dates, row, index, memo))
+                        .unwrap_or_else(|| could_match(&features, dates, &persons[i as usize]))
             });
             scored.clear();
             if set.entries.len() >= PARALLEL_SCORING_FROM {
