@@ -8,6 +8,7 @@ use tanu::matching::model::MatchModel;
 use tanu::matching::query::Query;
 use tanu::matching::scoring::{QueryFeatures, TermMemo, could_match, could_match_screen};
 use tanu_index::builder::{BuildOptions, NoProgress, build_index};
+use tanu_index::format::effective_birth_key;
 use tanu_index::iin::{digits_of_number, numbers_one_edit_apart};
 use tanu_index::reader::RegistryIndex;
 use tanu_tools::synth::{WorldConfig, generate_world};
@@ -67,14 +68,21 @@ fn shortcuts_agree_with_the_slow_paths() {
     }
     assert!(found_any > 100, "only {found_any} probes had a neighbour");
 
-    // Birth-date rows: every person with a known birth date is under that date, once per name,
-    // with the vocabulary rows of that name's given name and surname.
+    // Birth-date rows: every person whose record gives a birth date (stated, or its IIN's when the
+    // stated one is missing or partial and agrees) is under that date, once per name, with the
+    // vocabulary rows of that name's given name and surname.
     let persons = &index.archive().persons;
+    let mut from_iin = 0;
     for (i, p) in persons.iter().enumerate() {
-        let key = p.birth_key.to_native();
+        let key = effective_birth_key(
+            p.birth_key.to_native(),
+            p.iin_status,
+            p.iin_digits.to_native(),
+        );
         if key == 0 {
             continue;
         }
+        from_iin += usize::from(key != p.birth_key.to_native());
         let rows: Vec<_> = index
             .by_birth_key(key)
             .iter()
@@ -98,6 +106,8 @@ fn shortcuts_agree_with_the_slow_paths() {
             );
         }
     }
+
+    assert!(from_iin > 0, "no person is indexed under its IIN's date");
 
     // Screen rows: every query against every person.
     let model = MatchModel::shipped();

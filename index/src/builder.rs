@@ -3,15 +3,14 @@
 //! all written to a temporary directory, fsynced and renamed into place. It must never leave a
 //! half-written index where a complete one was.
 
-use crate::date::PartialDate;
 use crate::format::TermCard;
 use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
     Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, ScreenRow,
     SourceInfo, TermCount, VocabularyEntry, birth_directory, birth_row_key, checksum_hex,
-    hash_directory, iin_directory, iin_status, screen_flags, swap_iin_halves,
+    effective_birth_key, hash_directory, iin_directory, iin_status, screen_flags, swap_iin_halves,
 };
-use crate::iin::{Iin, digits_of_number, lenient_birth_and_sex};
+use crate::iin::Iin;
 use crate::keys::{
     block_component, block_hash, deletion_keys, name_keys, term_hash, within_one_edit,
 };
@@ -409,13 +408,14 @@ pub fn person_keys(
             tag: p.birth_key,
         });
     }
-    if p.birth_key != 0 {
+    let birth_key = screen_birth_key(p);
+    if birth_key != 0 {
         // One row per name: the given name's vocabulary row beside the date in the key, the
         // surname's in the tag, so a birth-date block can be screened by name in the table.
         let first = birth.len();
         for n in &p.names {
             birth.push(KeyEntry {
-                key: birth_row_key(p.birth_key, terms.row(&n.given_skel)),
+                key: birth_row_key(birth_key, terms.row(&n.given_skel)),
                 person: index,
                 tag: terms.row(&n.surname_skel),
             });
@@ -551,19 +551,9 @@ pub fn iin_suffix_rows(iin_table: &[KeyEntry]) -> Vec<KeyEntry> {
     rows
 }
 
-/// A person's birth-date key for screening: the stated date, else the date its IIN's digits
-/// encode when they encode one (check digit aside), else 0.
+/// A person's birth-date key for screening, indexing and scoring (`effective_birth_key`).
 pub fn screen_birth_key(p: &PersonEntry) -> u32 {
-    if p.birth_key != 0 {
-        return p.birth_key;
-    }
-    let has_digits =
-        p.iin_status == iin_status::VALID || p.iin_status == iin_status::INVALID_DIGITS;
-    if !has_digits {
-        return 0;
-    }
-    lenient_birth_and_sex(&digits_of_number(p.iin_digits))
-        .map_or(0, |(d, _)| PartialDate::from(d).to_key())
+    effective_birth_key(p.birth_key, p.iin_status, p.iin_digits)
 }
 
 /// One screen row per person (see `ScreenRow`), against the sorted vocabulary.

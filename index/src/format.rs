@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -58,6 +58,29 @@ pub fn birth_bucket(key: u64) -> usize {
     }
     let (month, day) = ((key / 100 % 100).min(12), (key % 100).min(31));
     ((year - BIRTH_DIR_FIRST_YEAR) * 416 + month * 32 + day) as usize
+}
+
+/// The birth date a record gives, as a `PartialDate::to_key` value: the stated date when it is
+/// full; the date the IIN's digits encode (check digit aside) when the stated date is missing, or
+/// partial and consistent with it (same year, and month when given): the registry's own IIN then
+/// says more than its date field; else the stated date (0 when none).
+pub fn effective_birth_key(stated: u32, iin_status: u8, iin_digits: u64) -> u32 {
+    let (month, day) = (stated / 100 % 100, stated % 100);
+    if stated != 0 && month != 0 && day != 0 {
+        return stated;
+    }
+    if iin_status != iin_status::VALID && iin_status != iin_status::INVALID_DIGITS {
+        return stated;
+    }
+    let Some((date, _)) =
+        crate::iin::lenient_birth_and_sex(&crate::iin::digits_of_number(iin_digits))
+    else {
+        return stated;
+    };
+    let from_iin = PartialDate::from(date).to_key();
+    let consistent = stated == 0
+        || (from_iin / 10_000 == stated / 10_000 && (month == 0 || from_iin / 100 % 100 == month));
+    if consistent { from_iin } else { stated }
 }
 
 /// The key of a birth-date table row: the birth-date key in the high half, the vocabulary row
@@ -626,6 +649,31 @@ impl Manifest {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn effective_birth_key_prefers_what_the_record_says_most_precisely() {
+        // 870916 3 1297 6: born 1987-09-16, a man (a valid IIN).
+        let iin = 870_916_312_976u64;
+        let valid = iin_status::VALID;
+        assert_eq!(effective_birth_key(19_870_916, valid, iin), 19_870_916);
+        assert_eq!(effective_birth_key(19_850_101, valid, iin), 19_850_101);
+        assert_eq!(effective_birth_key(0, valid, iin), 19_870_916);
+        assert_eq!(effective_birth_key(19_870_000, valid, iin), 19_870_916);
+        assert_eq!(effective_birth_key(19_870_900, valid, iin), 19_870_916);
+        assert_eq!(effective_birth_key(19_870_500, valid, iin), 19_870_500);
+        assert_eq!(effective_birth_key(19_860_000, valid, iin), 19_860_000);
+        assert_eq!(
+            effective_birth_key(0, iin_status::INVALID_DIGITS, iin),
+            19_870_916
+        );
+        assert_eq!(effective_birth_key(0, iin_status::MISSING, 0), 0);
+        // Digits that encode no date give nothing.
+        assert_eq!(
+            effective_birth_key(0, iin_status::INVALID_DIGITS, 871_316_312_976),
+            0
+        );
+    }
+
     use super::*;
 
     fn manifest() -> Manifest {

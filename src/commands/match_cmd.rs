@@ -25,7 +25,7 @@ fn request_id_of(line: &[u8]) -> Option<String> {
 }
 
 /// Lines decided between two hand-overs to the writer thread.
-const BLOCK_LINES: usize = 8192;
+const BLOCK_LINES: usize = 16_384;
 
 /// One output line (JSON) for one input line, and its kind: 0 clear, 1 review, 2 error.
 fn decide_line(engine: &Engine, n: u64, line: &[u8], today: chrono::NaiveDate) -> (String, u8) {
@@ -102,7 +102,7 @@ pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> 
         for block in lines.chunks(BLOCK_LINES) {
             let outputs: Vec<(String, u8)> = pool.install(|| {
                 block
-                    .par_chunks(256)
+                    .par_chunks(64)
                     .flat_map_iter(|chunk| {
                         let out: Vec<(String, u8)> = chunk
                             .iter()

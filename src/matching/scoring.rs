@@ -14,7 +14,7 @@ use crate::matching::query::{Query, QueryIin};
 use tanu_index::date::PartialDate;
 use tanu_index::format::{
     ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, TERM_SHAPE_LONG,
-    iin_status, letter_mask, phon_hash, screen_flags,
+    effective_birth_key, iin_status, letter_mask, phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
 use tanu_index::name::{patronymic_root, phonetic_key};
@@ -271,12 +271,18 @@ fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
 /// would rule it out by the birth date or the given names (see `RuledOut`). Candidates that no
 /// IIN path found cannot have an exact or one-edit IIN (those paths probe every such IIN), so
 /// the engine skips these without scoring them.
+/// The birth date the record gives (`format::effective_birth_key`): its IIN's date stands in for
+/// a missing or partial stated date it agrees with.
+fn record_birth_key(p: &ArchivedPersonEntry) -> u32 {
+    effective_birth_key(
+        p.birth_key.to_native(),
+        p.iin_status,
+        p.iin_digits.to_native(),
+    )
+}
+
 pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntry) -> bool {
-    let key = match p.birth_key.to_native() {
-        0 => person_iin(p).birth_from_iin.map_or(0, |d| d.to_key()),
-        k => k,
-    };
-    if !dates.passes(key) {
+    if !dates.passes(record_birth_key(p)) {
         return false;
     }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
@@ -502,7 +508,6 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
 /// The registry side's IIN, its own birth date and sex.
 struct PersonIin {
     side: Option<IinSide>,
-    birth_from_iin: Option<PartialDate>,
     sex_from_iin: Option<Sex>,
 }
 
@@ -511,7 +516,6 @@ fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
     if status != iin_status::VALID && status != iin_status::INVALID_DIGITS {
         return PersonIin {
             side: None,
-            birth_from_iin: None,
             sex_from_iin: None,
         };
     }
@@ -533,7 +537,6 @@ fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
             valid,
             trusted: valid && consistent_birth && consistent_sex,
         }),
-        birth_from_iin: info.map(|(d, _)| d),
         sex_from_iin: info.map(|(_, s)| s),
     }
 }
@@ -568,7 +571,7 @@ pub fn score(
     }
     let piin = person_iin(p);
     let iin = iin_level(q.iin.as_ref(), piin.side.as_ref());
-    let c_birth = p.birth_date().or(piin.birth_from_iin);
+    let c_birth = PartialDate::from_key(record_birth_key(p));
     let mut birth = birth_level(q.birth, c_birth);
     if let Some(alt) = q.birth_alt {
         let b2 = birth_level(Some(alt), c_birth);
@@ -686,10 +689,16 @@ pub fn explain(
                     iin_status::VALID => None,
                     _ => Some("registry IIN is invalid".to_string()),
                 },
-                Field::BirthDate => Some(match p.birth_date() {
-                    Some(b) => format!("registry: {b}"),
-                    None => "registry has no birth date".to_string(),
-                }),
+                Field::BirthDate => Some(
+                    match (p.birth_date(), PartialDate::from_key(record_birth_key(p))) {
+                        (Some(b), Some(e)) if b != e => {
+                            format!("registry: {b}; its IIN says {e}, compared")
+                        }
+                        (None, Some(e)) => format!("registry has no birth date; its IIN says {e}"),
+                        (Some(b), _) => format!("registry: {b}"),
+                        (None, None) => "registry has no birth date".to_string(),
+                    },
+                ),
                 _ => None,
             };
             FieldEvidence {

@@ -28,7 +28,7 @@ use unicode_normalization::char::decompose_compatible;
 /// | Қ, К, K, Q, C (alone), CK | k |
 /// | Ң, Н, N, Ñ, NG (+ following G/H) | n |
 /// | И, Й, Ы, І, I, İ, ı, Y (alone); repeats collapse | i |
-/// | Е, Ё, Э, E, YE; Ё/YO after a consonant | e |
+/// | Е, Ё, Э, E, YE; Ё/YO after a consonant; IO between consonants (Fiodor) | e |
 /// | Ю, YU, IU / Я, YA, IA | iu / ia |
 /// | Ә Ä Ə → a, Ө Ö → o, Ұ Ү Ū Ü → u, W → v, PH → f, TH → t | |
 /// | Ь, Ъ, vowel+I before E (-AIEV) | dropped |
@@ -59,6 +59,7 @@ pub fn skeleton(part: &str) -> String {
     if !reused {
         run(&mut Vec::new());
     }
+    fold_io_between_consonants(&mut out);
     // Only ASCII bytes are ever pushed; the fallback is unreachable but keeps this panic-free.
     String::from_utf8(out).unwrap_or_default()
 }
@@ -358,6 +359,29 @@ fn push(out: &mut Vec<u8>, c: u8) {
         }
         _ => out.push(c),
     }
+}
+
+/// Fiodor, Piotr, Semionov: ё written IO between consonants → e, on the canonical letters of
+/// every script alike (so a rare Cyrillic "ио" there, as in Виола, folds the same way). A pass of
+/// its own after `canonicalize`, so that a skeleton is a fixed point.
+fn fold_io_between_consonants(out: &mut Vec<u8>) {
+    let is_consonant = |b: u8| b.is_ascii_lowercase() && !is_vowel(b);
+    let hit = |w: &[u8]| is_consonant(w[0]) && w[1] == b'i' && w[2] == b'o' && is_consonant(w[3]);
+    if !out.windows(4).any(hit) {
+        return;
+    }
+    let mut folded = Vec::with_capacity(out.len());
+    let mut r = 0;
+    while r < out.len() {
+        if r >= 1 && r + 2 < out.len() && hit(&out[r - 1..r + 3]) {
+            folded.push(b'e');
+            r += 2;
+        } else {
+            folded.push(out[r]);
+            r += 1;
+        }
+    }
+    *out = folded;
 }
 
 fn canonicalize(b: &[u8], out: &mut Vec<u8>) {

@@ -72,6 +72,10 @@ const MUST_MEET: &[(&str, &str)] = &[
     ("Пётр", "Петр"),
     ("Pyotr", "Петр"),
     ("Fyodor", "Федор"),
+    ("Fiodor", "Фёдор"),
+    ("FIODOROV", "Фёдоров"),
+    ("Piotr", "Пётр"),
+    ("Semionov", "Семёнов"),
     // Latin look-alikes inside Cyrillic words (and the reverse).
     ("Жумaбаев", "Жумабаев"),
     ("Серiк", "Серік"),
