@@ -250,6 +250,9 @@ pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
         (Some(a), Some(b)) if q.day.is_some() && c.day.is_none() && Some(b) == q.day && a <= 12 => {
             level::birth::SAME_YEAR
         }
+        // The other side's day↔month swap: a year-month against a full date whose day is that
+        // month.
+        (Some(a), Some(_)) if q.day.is_none() && c.day == Some(a) => level::birth::SAME_YEAR,
         (Some(_), Some(_)) => level::birth::DIFFERENT,
         _ => level::birth::SAME_YEAR,
     }
@@ -382,7 +385,7 @@ impl BirthProbe {
         match (self.month, month) {
             (0, _) | (_, 0) => true,
             (a, b) if a == b => true,
-            (a, b) => self.day != 0 && day == 0 && b == self.day && a <= 12,
+            (a, b) => (self.day != 0 && day == 0 && b == self.day && a <= 12) || (self.day == 0 && day == a),
         }
     }
 }
