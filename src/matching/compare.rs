@@ -385,7 +385,10 @@ impl BirthProbe {
         match (self.month, month) {
             (0, _) | (_, 0) => true,
             (a, b) if a == b => true,
-            (a, b) => (self.day != 0 && day == 0 && b == self.day && a <= 12) || (self.day == 0 && day == a),
+            (a, b) => {
+                (self.day != 0 && day == 0 && b == self.day && a <= 12)
+                    || (self.day == 0 && day == a)
+            }
         }
     }
 }
