@@ -580,7 +580,15 @@ pub fn score(
         }
     }
     let c_sex = p.sex().or(piin.sex_from_iin);
+    // A man's surname rarely changes, so its disagreement weighs more; but a one-letter slip in
+    // a short surname (Ким / Киг) is a typo, not a change, and keeps the plain level.
+    let typo_only = p.names.get(usize::from(name_index)).is_some_and(|n| {
+        best.alignment == Alignment::Straight
+            && q.surname.len().min(n.surname_skel.len()) >= 2
+            && within_one_edit(&q.surname, &n.surname_skel)
+    });
     if best.levels[0] == level::surname::DIFFERENT
+        && !typo_only
         && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male))
     {
         best.weight += model.weight(Field::Surname, level::surname::DIFFERENT_MAN)
