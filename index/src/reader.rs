@@ -589,14 +589,6 @@ impl RegistryIndex {
         }
     }
 
-    /// Whether `term` is a name part of the registry.
-    pub fn knows_term(&self, term: &str) -> bool {
-        self.archive()
-            .vocabulary
-            .binary_search_by(|v| v.term.as_str().cmp(term))
-            .is_ok()
-    }
-
     /// One vocabulary row: the term and its blocking form.
     pub fn vocabulary_entry(&self, row: u32) -> Option<(&str, &str)> {
         self.archive()
