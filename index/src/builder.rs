@@ -12,7 +12,8 @@ use crate::format::{
 };
 use crate::iin::Iin;
 use crate::keys::{
-    block_component, block_hash, deletion_keys, name_keys, term_hash, within_one_edit,
+    NamePair, block_component, block_hash, deletion_keys, name_keys, name_pair_hash, term_hash,
+    within_one_edit,
 };
 use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
 use crate::source::{LineError, Sex, SourcePerson, parse_line};
@@ -458,20 +459,19 @@ impl VocabularyRows<'_> {
 }
 
 /// Count terms (each distinct term once per person).
-fn term_counts(
+/// How many persons carry each key that `keys_of` gives for one of their names (each distinct
+/// key once per person), sorted by key.
+pub(crate) fn key_counts(
     entries: &[PersonEntry],
-    term: impl Fn(&NameEntry) -> &str + Sync,
+    keys_of: impl Fn(&NameEntry, &mut Vec<u64>) + Sync,
 ) -> Vec<TermCount> {
     let mut hashes: Vec<u64> = entries
         .par_iter()
         .flat_map_iter(|p| {
-            let mut hs: Vec<u64> = p
-                .names
-                .iter()
-                .map(&term)
-                .filter(|t| !t.is_empty())
-                .map(term_hash)
-                .collect();
+            let mut hs: Vec<u64> = Vec::new();
+            for n in p.names.iter() {
+                keys_of(n, &mut hs);
+            }
             hs.sort_unstable();
             hs.dedup();
             hs
@@ -486,6 +486,39 @@ fn term_counts(
         }
     }
     out
+}
+
+/// The four frequency tables: surname stems, given names, patronymic roots and name pairs.
+pub(crate) struct CountTables {
+    pub surname: Vec<TermCount>,
+    pub given: Vec<TermCount>,
+    pub patronymic: Vec<TermCount>,
+    pub pairs: Vec<TermCount>,
+}
+
+pub(crate) fn count_tables(entries: &[PersonEntry]) -> CountTables {
+    fn one(t: &str, out: &mut Vec<u64>) {
+        if !t.is_empty() {
+            out.push(term_hash(t));
+        }
+    }
+    CountTables {
+        surname: key_counts(entries, |n, out| one(&n.surname_stem, out)),
+        given: key_counts(entries, |n, out| one(&n.given_skel, out)),
+        patronymic: key_counts(entries, |n, out| {
+            one(n.patronymic_root.as_deref().unwrap_or(""), out)
+        }),
+        pairs: key_counts(entries, |n, out| {
+            let (s, g) = (n.surname_stem.as_str(), n.given_skel.as_str());
+            let p = n.patronymic_root.as_deref().unwrap_or("");
+            if !s.is_empty() && !g.is_empty() {
+                out.push(name_pair_hash(NamePair::SurnameGiven, s, g));
+            }
+            if !g.is_empty() && !p.is_empty() {
+                out.push(name_pair_hash(NamePair::GivenPatronymic, g, p));
+            }
+        }),
+    }
 }
 
 /// Every distinct name part of the registry (surname and given-name skeletons, patronymic roots,
@@ -649,8 +682,7 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     iin.par_sort_unstable();
     birth.par_sort_unstable();
     names.par_sort_unstable();
-    let surname_counts = term_counts(&entries, |n| n.surname_stem.as_str());
-    let given_counts = term_counts(&entries, |n| n.given_skel.as_str());
+    let counts = count_tables(&entries);
     let iin_dir = iin_directory(&iin);
     let name_dir = hash_directory(&names);
     let iin_suffix_table = iin_suffix_rows(&iin);
@@ -680,8 +712,10 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
         iin_table: iin,
         birth_table: birth,
         name_table: names,
-        surname_counts,
-        given_counts,
+        surname_counts: counts.surname,
+        given_counts: counts.given,
+        patronymic_counts: counts.patronymic,
+        name_pair_counts: counts.pairs,
     }
 }
 

@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -385,7 +385,13 @@ pub struct RegistryArchive {
     pub surname_counts: Vec<TermCount>,
     /// Given-name skeletons (hashed) and their counts. Sorted.
     pub given_counts: Vec<TermCount>,
-    /// Number of persons the two tables above were counted over (each distinct term once per person).
+    /// Patronymic roots (hashed) and their counts. Sorted.
+    pub patronymic_counts: Vec<TermCount>,
+    /// Pairs of name parts of one name (`keys::name_pair_hash`: surname stem with given name,
+    /// given name with patronymic root) and their counts. Sorted.
+    pub name_pair_counts: Vec<TermCount>,
+    /// Number of persons the count tables above were counted over (each distinct term or pair
+    /// once per person).
     pub name_count: u64,
     /// Every distinct name part, sorted by term.
     pub vocabulary: Vec<VocabularyEntry>,

@@ -14,6 +14,30 @@ pub fn term_hash(term: &str) -> u64 {
     xxh3_64(term.as_bytes())
 }
 
+/// Which two name parts a `name_pair_hash` joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamePair {
+    /// Surname stem and given-name skeleton.
+    SurnameGiven,
+    /// Given-name skeleton and patronymic root.
+    GivenPatronymic,
+}
+
+/// Hash of two normalised name parts taken together, for the name-pair frequency table: names
+/// are not independent (a Russian given name goes with a Russian surname and patronymic), so
+/// the registry counts the pairs too. Order matters; the kinds never share a hash.
+pub fn name_pair_hash(kind: NamePair, first: &str, second: &str) -> u64 {
+    let tag = match kind {
+        NamePair::SurnameGiven => 0x5347u64,
+        NamePair::GivenPatronymic => 0x4750u64,
+    };
+    let mut buf = [0u8; 24];
+    buf[..8].copy_from_slice(&tag.to_le_bytes());
+    buf[8..16].copy_from_slice(&term_hash(first).to_le_bytes());
+    buf[16..].copy_from_slice(&term_hash(second).to_le_bytes());
+    xxh3_64(&buf)
+}
+
 /// The deletion-neighbourhood keys of a term: the hash of the term and of every string made by
 /// deleting one character (deduplicated). Terms one edit apart share at least one key.
 pub fn deletion_keys(term: &str, out: &mut Vec<u64>) {
@@ -50,7 +74,8 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     one_edit_slices(&a, &b)
 }
 
-fn one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+/// `within_one_edit` over any slices (letters, bytes).
+pub fn one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;

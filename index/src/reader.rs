@@ -14,7 +14,9 @@ use crate::format::{
     swap_iin_halves,
 };
 use crate::iin::{digits_of_number, numbers_one_edit_apart};
-use crate::keys::{NameKey, deletion_keys, own_deletion_key, term_hash, within_one_edit};
+use crate::keys::{
+    NameKey, NamePair, deletion_keys, name_pair_hash, own_deletion_key, term_hash, within_one_edit,
+};
 use rkyv::rancor;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -531,6 +533,19 @@ impl RegistryIndex {
         count(&self.archive().given_counts, term_hash(skel))
     }
 
+    /// How many persons carry this patronymic root.
+    pub fn patronymic_count(&self, root: &str) -> u32 {
+        count(&self.archive().patronymic_counts, term_hash(root))
+    }
+
+    /// How many persons carry these two name parts together in one name (`keys::NamePair`).
+    pub fn name_pair_count(&self, kind: NamePair, first: &str, second: &str) -> u32 {
+        count(
+            &self.archive().name_pair_counts,
+            name_pair_hash(kind, first, second),
+        )
+    }
+
     /// Rows of `vocabulary` one edit away from `term` (substitution, insertion, deletion or
     /// adjacent transposition), `term` itself excluded, into `out`. Allocates only `out`'s growth
     /// and one key buffer.
@@ -737,6 +752,17 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
     if full.screens != crate::builder::screen_rows(&full.persons, &full.vocabulary) {
         return Err(IndexError::Inconsistent(
             "the screen rows do not match the persons".into(),
+        ));
+    }
+    let tables = crate::builder::count_tables(&full.persons);
+    if tables.surname != full.surname_counts
+        || tables.given != full.given_counts
+        || tables.patronymic != full.patronymic_counts
+        || tables.pairs != full.name_pair_counts
+        || full.name_count != full.persons.len() as u64
+    {
+        return Err(IndexError::Inconsistent(
+            "the name frequency tables do not match the persons".into(),
         ));
     }
     if full.iin_dir != iin_directory(&full.iin_table)

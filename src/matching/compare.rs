@@ -67,6 +67,7 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     jaro + 0.1 * prefix * (1.0 - jaro)
 }
 
+use tanu_index::keys::one_edit_slices;
 pub use tanu_index::keys::within_one_edit;
 
 /// Threshold above which two name skeletons are "close".
@@ -176,6 +177,31 @@ pub fn surname_level(
     } else {
         level::surname::DIFFERENT
     }
+}
+
+/// Longest name, in letters, that `written_one_edit` compares.
+const WRITTEN_MAX: usize = 48;
+
+/// Whether two names as written (letters, case folded, nothing transliterated) are one edit
+/// apart (substitution, insertion, deletion or adjacent swap) and each has at least `min_letters`
+/// letters. A typo in a Cyrillic letter that transliterates to two (ц → ts, ю → iu) is two edits
+/// between skeletons but one here. Allocates nothing; names longer than 48 letters never match.
+pub fn written_one_edit(a: &str, b: &str, min_letters: usize) -> bool {
+    fn letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
+        let mut n = 0;
+        for c in s.chars().filter(|c| c.is_alphabetic()) {
+            for l in c.to_lowercase() {
+                *out.get_mut(n)? = l;
+                n += 1;
+            }
+        }
+        Some(n)
+    }
+    let (mut x, mut y) = (['\0'; WRITTEN_MAX], ['\0'; WRITTEN_MAX]);
+    let (Some(nx), Some(ny)) = (letters(a, &mut x), letters(b, &mut y)) else {
+        return false;
+    };
+    nx.min(ny) >= min_letters && one_edit_slices(&x[..nx], &y[..ny])
 }
 
 /// Compare given names or patronymic roots.

@@ -46,11 +46,19 @@ pub struct Explanation {
     pub prior: f64,
     /// The fields, in a fixed order.
     pub fields: Vec<FieldEvidence>,
+    /// Correction in bits for name parts that agree together and usually go together (a
+    /// Russian surname with a Russian given name): their separate frequency adjustments
+    /// overstate the evidence. Absent when none applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_pair_adjustment: Option<f64>,
     /// prior + Σ weights + Σ adjustments.
     pub total: f64,
     /// When set, why the candidate cannot be the applicant whatever its weight.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ruled_out: Option<&'static str>,
+    /// When set, why the candidate is reviewed although its total is below the threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_reason: Option<&'static str>,
     /// How the candidate was found (`iin`, `iin_near_miss`, `birth_date`, `name_key`, `fuzzy_name`).
     pub found_by: Vec<&'static str>,
 }

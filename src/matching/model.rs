@@ -70,6 +70,7 @@ impl Field {
                 "same_year",
                 "different",
                 "missing",
+                "close_query_confirmed",
             ],
             Field::Sex => &["same", "different", "missing"],
         }
@@ -111,6 +112,9 @@ pub mod level {
         pub const SAME_YEAR: u8 = 4;
         pub const DIFFERENT: u8 = 5;
         pub const MISSING: u8 = 6;
+        /// `CLOSE`, while the query's date is the one its valid IIN encodes: only the
+        /// registry's date can hold the typo.
+        pub const CLOSE_QUERY_CONFIRMED: u8 = 7;
     }
     pub mod sex {
         pub const SAME: u8 = 0;
@@ -139,11 +143,20 @@ struct TermFrequencyFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct NamePairsFile {
+    pseudo_count: f64,
+    min: f64,
+    max: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ModelFile {
     version: String,
     prior: f64,
     thresholds: ThresholdsFile,
     term_frequency: TermFrequencyFile,
+    name_pairs: NamePairsFile,
     fields: BTreeMap<String, BTreeMap<String, MuFile>>,
 }
 
@@ -156,6 +169,10 @@ pub struct MatchModel {
     pub certain: f64,
     pub tf_min: f64,
     pub tf_max: f64,
+    /// Pseudo-count added to both the observed and the expected count of a name pair.
+    pub pair_pseudo_count: f64,
+    pub pair_min: f64,
+    pub pair_max: f64,
     /// weights[field][level] = log2(m/u).
     weights: [[f64; 8]; 6],
     /// u probabilities, for term-frequency adjustments.
@@ -216,6 +233,16 @@ impl MatchModel {
         if file.term_frequency.min > file.term_frequency.max {
             return Err("term_frequency.min must not exceed term_frequency.max".into());
         }
+        let pairs = &file.name_pairs;
+        if !(pairs.pseudo_count > 0.0 && pairs.pseudo_count.is_finite()) {
+            return Err(format!(
+                "name_pairs.pseudo_count must be positive, got {}",
+                pairs.pseudo_count
+            ));
+        }
+        if pairs.min > pairs.max {
+            return Err("name_pairs.min must not exceed name_pairs.max".into());
+        }
         Ok(MatchModel {
             version: file.version,
             prior: file.prior,
@@ -223,6 +250,9 @@ impl MatchModel {
             certain: file.thresholds.certain,
             tf_min: file.term_frequency.min,
             tf_max: file.term_frequency.max,
+            pair_pseudo_count: pairs.pseudo_count,
+            pair_min: pairs.min,
+            pair_max: pairs.max,
             weights,
             u,
         })
@@ -250,6 +280,30 @@ impl MatchModel {
         (self.u(field, exact_level) / freq)
             .log2()
             .clamp(self.tf_min, self.tf_max)
+    }
+}
+
+impl MatchModel {
+    /// Correction in bits for two name parts that agree exactly together, over the sum of their
+    /// separate term-frequency weights: log2(expected / observed) for the pair, where `expected`
+    /// is `first · second / population` (the count if the parts were independent) and both
+    /// counts get `pair_pseudo_count` added, clamped to [`pair_min`, `pair_max`]. Negative for
+    /// parts that go together more often than chance (one ethnicity's surname and given name).
+    pub fn name_pair_adjustment(
+        &self,
+        first: u32,
+        second: u32,
+        together: u32,
+        population: u64,
+    ) -> f64 {
+        if first == 0 || second == 0 || population == 0 {
+            return 0.0;
+        }
+        let expected = f64::from(first) * f64::from(second) / population as f64;
+        let a = self.pair_pseudo_count;
+        ((expected + a) / (f64::from(together) + a))
+            .log2()
+            .clamp(self.pair_min, self.pair_max)
     }
 }
 
@@ -305,6 +359,26 @@ mod tests {
                 .contains("fields.sex.same")
         );
         assert!(MatchModel::from_toml("version = 1").is_err());
+    }
+
+    #[test]
+    fn name_pair_adjustment_follows_dependence_and_is_bounded() {
+        let m = MatchModel::shipped();
+        // Independent parts: observed = expected (1000 · 3000 / 3M = 1), no correction.
+        assert!(m.name_pair_adjustment(1000, 3000, 1, 3_000_000).abs() < 1e-9);
+        // Parts that go together 50 times more often than chance count for less together.
+        let together = m.name_pair_adjustment(1000, 3000, 50, 3_000_000);
+        assert!(together < -1.0, "{together}");
+        assert!(together >= m.pair_min);
+        // A rare pair seen once (the person itself) barely moves: the pseudo-count damps it.
+        let once = m.name_pair_adjustment(10, 10, 1, 3_000_000);
+        assert!(once > -1.0 && once <= 0.0, "{once}");
+        // Unknown parts: nothing to say.
+        assert_eq!(m.name_pair_adjustment(0, 10, 0, 3_000_000), 0.0);
+        assert!(
+            MatchModel::from_toml(&SHIPPED_MODEL.replace("pseudo_count = ", "pseudo_count = -"))
+                .is_err()
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::matching::candidates::DateFilter;
 use crate::matching::compare::{
     IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least,
     one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level, within_one_edit,
+    written_one_edit,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -17,6 +18,7 @@ use tanu_index::format::{
     effective_birth_key, iin_status, letter_mask, phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
+use tanu_index::keys::NamePair;
 use tanu_index::name::{patronymic_root, phonetic_key};
 use tanu_index::reader::RegistryIndex;
 use tanu_index::source::Sex;
@@ -25,6 +27,8 @@ use tanu_index::source::Sex;
 #[derive(Debug, Clone)]
 pub struct QueryFeatures {
     pub surname: String,
+    /// The surname as the query wrote it (for `compare::written_one_edit`).
+    pub surname_written: String,
     pub surname_stem: String,
     pub surname_phon: String,
     /// The surname field read as a patronymic ("Нұрланұлы" → its root), else empty.
@@ -38,6 +42,8 @@ pub struct QueryFeatures {
     pub given_letters: u32,
     pub patronymic_root: String,
     pub patronymic_phon: String,
+    /// The patronymic as the query wrote it.
+    pub patronymic_written: Option<String>,
     pub iin: Option<IinSide>,
     /// The stated birth date, or the one the IIN encodes.
     pub birth: Option<PartialDate>,
@@ -45,11 +51,19 @@ pub struct QueryFeatures {
     pub birth_alt: Option<PartialDate>,
     /// From the IIN.
     pub sex: Option<Sex>,
+    /// The query's birth date is the one its valid IIN encodes (or it gave none and the IIN's
+    /// stands in): a typo can only be on the registry's side.
+    pub birth_confirmed: bool,
     /// `birth` and `birth_alt` prepared for filtering registry birth-date keys.
     pub dates: DateFilter,
-    /// Term-frequency adjustments for an exact surname / given-name agreement.
+    /// Term-frequency adjustments for an exact surname / given-name / patronymic agreement.
     pub tf_surname: f64,
     pub tf_given: f64,
+    pub tf_patronymic: f64,
+    /// Name-pair corrections (`MatchModel::name_pair_adjustment`) when the surname and given
+    /// name, or the given name and patronymic, agree exactly together.
+    pub pair_surname_given: f64,
+    pub pair_given_patronymic: f64,
 }
 
 /// Birth date and sex encoded in 12 digits, when digits 1–7 make sense (check digit ignored).
@@ -99,16 +113,37 @@ impl QueryFeatures {
         let birth = query.birth_date.or(iin_info.map(|(d, _)| d));
         let birth_alt = iin_info.map(|(d, _)| d).filter(|d| Some(*d) != birth);
         let population = index.name_population();
+        let surname_count = index.surname_count(&n.surname_stem);
+        let given_count = index.given_count(&n.given);
+        let patronymic_count = index.patronymic_count(&patronymic_root);
         let tf_surname = model.tf_adjustment(
             Field::Surname,
             level::surname::EXACT,
-            index.surname_count(&n.surname_stem),
+            surname_count,
             population,
         );
         let tf_given = model.tf_adjustment(
             Field::GivenName,
             level::part::EXACT,
-            index.given_count(&n.given),
+            given_count,
+            population,
+        );
+        let tf_patronymic = model.tf_adjustment(
+            Field::Patronymic,
+            level::part::EXACT,
+            patronymic_count,
+            population,
+        );
+        let pair_surname_given = model.name_pair_adjustment(
+            surname_count,
+            given_count,
+            index.name_pair_count(NamePair::SurnameGiven, &n.surname_stem, &n.given),
+            population,
+        );
+        let pair_given_patronymic = model.name_pair_adjustment(
+            given_count,
+            patronymic_count,
+            index.name_pair_count(NamePair::GivenPatronymic, &n.given, &patronymic_root),
             population,
         );
         QueryFeatures {
@@ -116,20 +151,26 @@ impl QueryFeatures {
             surname_root_phon: phonetic_key(&surname_root),
             surname_root,
             surname: n.surname.clone(),
+            surname_written: query.surname.clone(),
             surname_stem: n.surname_stem.clone(),
             given_phon_hash: phon_hash(&phonetic_key(&n.given)),
             given_letters: letter_mask(n.given.as_bytes()),
             given_phon: phonetic_key(&n.given),
             given: n.given.clone(),
             patronymic_phon: phonetic_key(&patronymic_root),
+            patronymic_written: query.patronymic.clone(),
             patronymic_root,
             iin,
             birth,
             birth_alt,
             sex: query.iin_sex(),
+            birth_confirmed: matches!(query.iin, QueryIin::Valid(_)) && birth_alt.is_none(),
             dates: DateFilter::new(birth, birth_alt),
             tf_surname,
             tf_given,
+            tf_patronymic,
+            pair_surname_given,
+            pair_given_patronymic,
         }
     }
 }
@@ -167,8 +208,10 @@ pub struct Scored {
     pub total: f64,
     /// Level code per field, in `Field::ALL` order.
     pub levels: [u8; 6],
-    /// Term-frequency adjustments applied to surname and given name.
-    pub tf: [f64; 2],
+    /// Term-frequency adjustments applied to surname, given name and patronymic.
+    pub tf: [f64; 3],
+    /// Name-pair corrections applied (see `QueryFeatures::pair_surname_given`).
+    pub pair: f64,
     /// Which of the person's names matched best (0 = registry name, 1.. = aliases).
     pub name_index: u8,
     pub alignment: Alignment,
@@ -177,6 +220,9 @@ pub struct Scored {
     pub ruled_out: Option<RuledOut>,
     /// `candidates::found_by` bits.
     pub found_by: u8,
+    /// Reviewed below the threshold: the record holds only a partial birth date and no IIN,
+    /// and the query agrees with all of it (`agrees_with_all_of_partial_date`).
+    pub sparse_record: bool,
 }
 
 /// Evidence that rules a candidate out, whatever the other fields say.
@@ -194,6 +240,10 @@ pub enum RuledOut {
     /// Both the surname and the patronymic differ (a married name keeps the patronymic), and no
     /// IIN links the two.
     SurnameAndPatronymicDiffer,
+    /// Both sides give a patronymic and they are not the same father's name in any spelling or
+    /// alias (not even one edit, one written letter or Jaro-Winkler 0.80 apart; an initial
+    /// never rules out), and no IIN, exact or one edit away, links the two.
+    PatronymicsDiffer,
 }
 
 impl RuledOut {
@@ -203,6 +253,7 @@ impl RuledOut {
             RuledOut::BirthDatesDiffer => "full birth dates differ beyond a typo",
             RuledOut::GivenNamesDiffer => "given names differ in every spelling and order",
             RuledOut::SurnameAndPatronymicDiffer => "surname and patronymic both differ",
+            RuledOut::PatronymicsDiffer => "patronymics differ in every spelling",
         }
     }
 }
@@ -211,15 +262,20 @@ impl RuledOut {
 struct NameScore {
     weight: f64,
     levels: [u8; 3],
-    tf: [f64; 2],
+    tf: [f64; 3],
+    pair: f64,
     alignment: Alignment,
 }
 
+/// The weight of a name alignment's levels with its frequency adjustments. `query_patronymic`
+/// says whether the patronymic level compared the query's patronymic (not its surname read as
+/// one), so that the query patronymic's frequency applies.
 fn name_score(
     model: &MatchModel,
     levels: [u8; 3],
     q: &QueryFeatures,
     alignment: Alignment,
+    query_patronymic: bool,
 ) -> NameScore {
     let [s, g, p] = levels;
     let tf_s = if s == level::surname::EXACT || s == level::surname::STEM {
@@ -227,19 +283,28 @@ fn name_score(
     } else {
         0.0
     };
-    let tf_g = if g == level::part::EXACT {
-        q.tf_given
-    } else {
-        0.0
-    };
+    let g_exact = g == level::part::EXACT;
+    let p_exact = query_patronymic && p == level::part::EXACT;
+    let tf_g = if g_exact { q.tf_given } else { 0.0 };
+    let tf_p = if p_exact { q.tf_patronymic } else { 0.0 };
+    let mut pair = 0.0;
+    if g_exact && (s == level::surname::EXACT || s == level::surname::STEM) {
+        pair += q.pair_surname_given;
+    }
+    if g_exact && p_exact {
+        pair += q.pair_given_patronymic;
+    }
     NameScore {
         weight: model.weight(Field::Surname, s)
             + model.weight(Field::GivenName, g)
             + model.weight(Field::Patronymic, p)
             + tf_s
-            + tf_g,
+            + tf_g
+            + tf_p
+            + pair,
         levels,
-        tf: [tf_s, tf_g],
+        tf: [tf_s, tf_g, tf_p],
+        pair,
         alignment,
     }
 }
@@ -254,6 +319,10 @@ fn given_compatible(q: &str, q_phon: &str, c: &str, c_phon: &str) -> bool {
     (q.len().min(c.len()) >= 2 && within_one_edit(q, c))
         || jaro_winkler_at_least(q, c, LOOSE_GIVEN_JW)
 }
+
+/// Letters a surname needs on both sides for one written edit to count as `close` (as
+/// `compare::close` asks of skeletons).
+const CLOSE_MIN_LETTERS: usize = 4;
 
 /// Jaro-Winkler similarity above which two given names are never used to rule a candidate out.
 const LOOSE_GIVEN_JW: f64 = 0.80;
@@ -446,6 +515,35 @@ fn as_surname_level(part: u8) -> u8 {
     }
 }
 
+/// Compare patronymic roots. A root of at most two letters is an initial ("С."): it says
+/// nothing when its letter starts the other root (`missing`), and differs otherwise.
+fn patronymic_level(q_root: &str, q_phon: &str, c_root: &str, c_phon: &str) -> u8 {
+    if !q_root.is_empty() && !c_root.is_empty() && (q_root.len() <= 2 || c_root.len() <= 2) {
+        return if q_root.as_bytes()[0] == c_root.as_bytes()[0] {
+            level::part::MISSING
+        } else {
+            level::part::DIFFERENT
+        };
+    }
+    part_level(q_root, q_phon, c_root, c_phon)
+}
+
+/// Whether the query's patronymic could be the one a registry name gives: either side lacks
+/// one, a root of at most two letters (an initial), `given_compatible` of the roots, or the
+/// written forms one letter apart. Only a patronymic that fails this rules a candidate out.
+fn patronymic_compatible(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
+    let c_root = c.patronymic_root.as_ref().map_or("", |r| r.as_str());
+    let q_root = q.patronymic_root.as_str();
+    if q_root.len() <= 2 || c_root.len() <= 2 {
+        return true;
+    }
+    given_compatible(q_root, &q.patronymic_phon, c_root, &c.patronymic_phon)
+        || match (&q.patronymic_written, c.patronymic.as_ref()) {
+            (Some(a), Some(b)) => written_one_edit(a, b, 2),
+            _ => false,
+        }
+}
+
 /// The best alignment of the query's name with one registry name, and whether any alignment
 /// has a compatible given name.
 fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (NameScore, bool) {
@@ -462,16 +560,22 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
             &c.surname_phon,
         ),
         g,
-        part_level(&q.patronymic_root, &q.patronymic_phon, c_patr, c_patr_phon),
+        patronymic_level(&q.patronymic_root, &q.patronymic_phon, c_patr, c_patr_phon),
     ];
-    let mut best = name_score(model, straight, q, Alignment::Straight);
+    let mut best = name_score(model, straight, q, Alignment::Straight, true);
     let given_ok = entry_given_ok(q, c);
     // Swapped: the query's surname is the registry's given name and the other way round.
     // (Spellings only: the phonetic keys of a given name and of a surname stem differ in kind.)
     let swap_s = as_surname_level(part_level(&q.surname, "", &c.given_skel, ""));
     let swap_g = part_level(&q.given, "", &c.surname_skel, "");
     if swap_s != level::surname::DIFFERENT || swap_g != level::part::DIFFERENT {
-        let swapped = name_score(model, [swap_s, swap_g, straight[2]], q, Alignment::Swapped);
+        let swapped = name_score(
+            model,
+            [swap_s, swap_g, straight[2]],
+            q,
+            Alignment::Swapped,
+            true,
+        );
         if swapped.weight > best.weight {
             best = swapped;
         }
@@ -484,6 +588,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
             [level::surname::MISSING, g, p],
             q,
             Alignment::PatronymicAsSurname,
+            false,
         );
         if alt.weight > best.weight {
             best = alt;
@@ -497,12 +602,41 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
             [level::surname::MISSING, g, p],
             q,
             Alignment::PatronymicAsSurname,
+            true,
         );
         if alt.weight > best.weight {
             best = alt;
         }
     }
     (best, given_ok)
+}
+
+/// Whether the query agrees with everything a registry record holds that gives only a partial
+/// birth date: every name part it has exactly (surname or its stem, given name, patronymic when
+/// both give one), its year (and month, when it gives one) and no other sex. Such a record
+/// cannot reach the review threshold even for its own person when the names are common (a
+/// year holds a few thousand namesakes), so the score cannot decide it; a clerk must.
+fn agrees_with_all_of_partial_date(
+    surname: u8,
+    given: u8,
+    patronymic: u8,
+    birth: u8,
+    sex: u8,
+    c_birth: Option<PartialDate>,
+) -> bool {
+    let Some(c) = c_birth.filter(|c| c.day.is_none()) else {
+        return false;
+    };
+    let date_level = if c.month.is_some() {
+        level::birth::SAME_YEAR_MONTH
+    } else {
+        level::birth::SAME_YEAR
+    };
+    (surname == level::surname::EXACT || surname == level::surname::STEM)
+        && given == level::part::EXACT
+        && (patronymic == level::part::EXACT || patronymic == level::part::MISSING)
+        && birth == date_level
+        && sex != level::sex::DIFFERENT
 }
 
 /// The registry side's IIN, its own birth date and sex.
@@ -556,7 +690,8 @@ pub fn score(
             level::part::MISSING,
             level::part::MISSING,
         ],
-        tf: [0.0; 2],
+        tf: [0.0; 3],
+        pair: 0.0,
         alignment: Alignment::Straight,
     };
     let mut name_index = 0u8;
@@ -579,16 +714,34 @@ pub fn score(
             birth = b2;
         }
     }
+    if birth == level::birth::CLOSE && q.birth_confirmed {
+        birth = level::birth::CLOSE_QUERY_CONFIRMED;
+    }
     let c_sex = p.sex().or(piin.sex_from_iin);
-    // A man's surname rarely changes, so its disagreement weighs more; but a one-letter slip in
-    // a short surname (Ким / Киг) is a typo, not a change, and keeps the plain level.
-    let typo_only = p.names.get(usize::from(name_index)).is_some_and(|n| {
-        best.alignment == Alignment::Straight
-            && q.surname.len().min(n.surname_skel.len()) >= 2
-            && within_one_edit(&q.surname, &n.surname_skel)
-    });
-    if best.levels[0] == level::surname::DIFFERENT
-        && !typo_only
+    // A surname one letter off as written (Мусаев / Мцсаев: two edits between skeletons, as ц
+    // transliterates to two letters) is a typo: close. A man's surname rarely changes, so its
+    // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,
+    // not a change, and keeps the plain level.
+    if best.levels[0] == level::surname::DIFFERENT && best.alignment == Alignment::Straight {
+        let name = p.names.get(usize::from(name_index));
+        let written = name.is_some_and(|n| written_one_edit(&q.surname_written, &n.surname, 2));
+        let long = name
+            .is_some_and(|n| written_one_edit(&q.surname_written, &n.surname, CLOSE_MIN_LETTERS));
+        let typo_only = written
+            || name.is_some_and(|n| {
+                q.surname.len().min(n.surname_skel.len()) >= 2
+                    && within_one_edit(&q.surname, &n.surname_skel)
+            });
+        if long {
+            best.weight += model.weight(Field::Surname, level::surname::CLOSE)
+                - model.weight(Field::Surname, level::surname::DIFFERENT);
+            best.levels[0] = level::surname::CLOSE;
+        } else if !typo_only && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male)) {
+            best.weight += model.weight(Field::Surname, level::surname::DIFFERENT_MAN)
+                - model.weight(Field::Surname, level::surname::DIFFERENT);
+            best.levels[0] = level::surname::DIFFERENT_MAN;
+        }
+    } else if best.levels[0] == level::surname::DIFFERENT
         && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male))
     {
         best.weight += model.weight(Field::Surname, level::surname::DIFFERENT_MAN)
@@ -619,14 +772,23 @@ pub fn score(
         && p_level == level::part::DIFFERENT
     {
         Some(RuledOut::SurnameAndPatronymicDiffer)
+    } else if p_level == level::part::DIFFERENT
+        && iin != level::iin::ONE_EDIT
+        && !p.names.iter().any(|n| patronymic_compatible(q, n))
+    {
+        Some(RuledOut::PatronymicsDiffer)
     } else {
         None
     };
+    let sparse_record = ruled_out.is_none()
+        && total < model.possible
+        && p.iin_status == iin_status::MISSING
+        && agrees_with_all_of_partial_date(s_level, best.levels[1], p_level, birth, sex, c_birth);
     let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {
         Band::Certain
-    } else if total >= model.possible || iin == level::iin::EXACT {
+    } else if total >= model.possible || iin == level::iin::EXACT || sparse_record {
         Band::Possible
     } else {
         Band::Clear
@@ -643,11 +805,13 @@ pub fn score(
             sex,
         ],
         tf: best.tf,
+        pair: best.pair,
         name_index,
         alignment: best.alignment,
         band,
         ruled_out,
         found_by,
+        sparse_record,
     }
 }
 
@@ -688,6 +852,7 @@ pub fn explain(
             let tf = match f {
                 Field::Surname if s.tf[0] != 0.0 => Some(round(s.tf[0])),
                 Field::GivenName if s.tf[1] != 0.0 => Some(round(s.tf[1])),
+                Field::Patronymic if s.tf[2] != 0.0 => Some(round(s.tf[2])),
                 _ => None,
             };
             let note = match f {
@@ -721,8 +886,13 @@ pub fn explain(
     Explanation {
         prior: model.prior,
         fields,
+        name_pair_adjustment: (s.pair != 0.0).then(|| round(s.pair)),
         total: round(s.total),
         ruled_out: s.ruled_out.map(RuledOut::as_str),
+        review_reason: s.sparse_record.then_some(
+            "below the threshold, but the record holds no IIN and only a partial birth date, \
+             and the query agrees with all it holds: its score cannot tell",
+        ),
         found_by,
     }
 }

@@ -210,7 +210,7 @@ impl Calibration {
              # Calibrated by `tanu-tools calibrate`: u from {} random registry pairs, m from {}\n\
              # labelled pairs (expected-review queries against their truth persons), add-one smoothed;\n\
              # `missing` levels stay at m = u = 1 (weight 0). {provenance}\n\
-             # prior, thresholds and term_frequency are kept from model {:?}.",
+             # prior, thresholds, term_frequency and name_pairs are kept from model {:?}.",
             self.u_counts.pairs, self.m_counts.pairs, base.version
         );
         let _ = writeln!(out, "version = {:?}\n", self.version);
@@ -230,8 +230,14 @@ impl Calibration {
             out,
             "# Term-frequency adjustment of exact name agreements: log2(u_level / frequency of the value),\n\
              # clamped to [min, max] bits.\n\
-             [term_frequency]\nmin = {:?}\nmax = {:?}",
+             [term_frequency]\nmin = {:?}\nmax = {:?}\n",
             base.tf_min, base.tf_max
+        );
+        let _ = writeln!(
+            out,
+            "# Name-pair correction for parts that agree together (see the shipped model).\n\
+             [name_pairs]\npseudo_count = {:?}\nmin = {:?}\nmax = {:?}",
+            base.pair_pseudo_count, base.pair_min, base.pair_max
         );
         for (fi, field) in Field::ALL.iter().enumerate() {
             let _ = writeln!(out, "\n[fields.{}]", field.name());

@@ -347,9 +347,22 @@ pub struct Evaluation {
     pub errors: Vec<ErrorRecord>,
 }
 
-/// A miss or a false review, for engineers.
+/// Which decisions an evaluation keeps in full, for engineers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    #[default]
+    Nothing,
+    /// Misses and false reviews.
+    Errors,
+    /// Every decision (for replaying a model change offline).
+    All,
+}
+
+/// A decision kept in full with its query and truth, for engineers: a miss, a false review, or
+/// (`Keep::All`) a right decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorRecord {
+    /// "miss", "false_review" or "ok".
     pub error: &'static str,
     pub request_id: String,
     pub category: String,
@@ -377,12 +390,12 @@ struct Outcome {
 }
 
 /// Decide every case on `threads` threads (all cores when `None`), timing each decision, and
-/// score the decisions. With `keep_errors`, misses and false reviews keep their full decision.
+/// score the decisions. `keep` says which decisions are kept in full (`Evaluation::errors`).
 pub fn evaluate(
     engine: &Engine,
     cases: &[Case],
     threads: Option<usize>,
-    keep_errors: bool,
+    keep: Keep,
 ) -> Result<Evaluation> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
@@ -398,11 +411,16 @@ pub fn evaluate(
                 let d = engine.decide(&case.query);
                 let nanos = t.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
                 let wrong = error_kind(case.truth.expected, d.decision).is_some();
+                let kept = match keep {
+                    Keep::All => true,
+                    Keep::Errors => wrong,
+                    Keep::Nothing => false,
+                };
                 Outcome {
                     verdict: d.decision,
                     first: d.candidates.first().map(|c| c.person_id.clone()),
                     nanos,
-                    kept: (keep_errors && wrong).then_some(d),
+                    kept: kept.then_some(d),
                 }
             })
             .collect()
@@ -415,9 +433,9 @@ pub fn evaluate(
     for (case, o) in cases.iter().zip(outcomes) {
         scorecard.add(&case.truth, o.verdict, o.first.as_deref());
         nanos.push(o.nanos);
-        if let (Some(decision), Some(kind)) = (o.kept, error_kind(case.truth.expected, o.verdict)) {
+        if let Some(decision) = o.kept {
             errors.push(ErrorRecord {
-                error: kind,
+                error: error_kind(case.truth.expected, o.verdict).unwrap_or("ok"),
                 request_id: case.truth.request_id.clone(),
                 category: case.truth.category.clone(),
                 noise: case.truth.noise.clone(),
@@ -604,7 +622,7 @@ impl Evaluation {
         })
     }
 
-    /// Write the misses and false reviews as JSON Lines.
+    /// Write the kept decisions (see `Keep`) as JSON Lines.
     pub fn write_errors(&self, path: &Path) -> Result<()> {
         let file = std::fs::File::create(path)
             .with_context(|| format!("cannot create {}", path.display()))?;

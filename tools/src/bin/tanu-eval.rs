@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use std::path::PathBuf;
 use tanu::matching::engine::{Engine, EngineOptions};
+use tanu_tools::eval::Keep;
 use tanu_tools::{calibrate, eval};
 
 #[derive(Parser, Debug)]
@@ -37,6 +38,10 @@ struct Cli {
     /// Write every miss and false review (query, truth, decision) as JSON Lines to this file.
     #[arg(long)]
     misses: Option<PathBuf>,
+    /// Write every decision (query, truth, decision; `error` is "ok" when right) as JSON Lines
+    /// to this file, for replaying model changes offline. Overrides --misses.
+    #[arg(long, conflicts_with = "misses")]
+    decisions: Option<PathBuf>,
     /// Exit with an error when there is any miss.
     #[arg(long)]
     fail_on_miss: bool,
@@ -52,7 +57,14 @@ fn main() -> Result<()> {
     };
     let engine = Engine::open_with(&cli.index, options)
         .with_context(|| format!("opening the index {}", cli.index.display()))?;
-    let result = eval::evaluate(&engine, &cases, cli.threads, cli.misses.is_some())?;
+    let keep = if cli.decisions.is_some() {
+        Keep::All
+    } else if cli.misses.is_some() {
+        Keep::Errors
+    } else {
+        Keep::Nothing
+    };
+    let result = eval::evaluate(&engine, &cases, cli.threads, keep)?;
     print!("{}", result.render());
     if let Some(path) = &cli.json {
         let text = serde_json::to_string_pretty(&result.to_json())?;
@@ -60,10 +72,10 @@ fn main() -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("numbers written to {}", path.display());
     }
-    if let Some(path) = &cli.misses {
+    if let Some(path) = cli.decisions.as_ref().or(cli.misses.as_ref()) {
         result.write_errors(path)?;
         eprintln!(
-            "{} misses and false reviews written to {}",
+            "{} decisions written to {}",
             result.errors.len(),
             path.display()
         );

@@ -1,0 +1,191 @@
+//! The evidence rules of scoring on a small registry, end to end: a surname one letter off as
+//! written is `close` (even when its skeletons are two edits apart), patronymics that are no
+//! spelling of one another rule a candidate out (an initial or a typo in the suffix never does),
+//! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
+//! of it, and a `close` birth date counts for less when the query's IIN confirms its own date.
+
+use chrono::NaiveDate;
+use tanu::matching::decision::{Candidate, Decision, Verdict};
+use tanu::matching::engine::{Engine, EngineOptions};
+use tanu::matching::model::{MatchModel, SHIPPED_MODEL};
+use tanu::matching::query::Query;
+use tanu_index::builder::{BuildOptions, NoProgress, build_index};
+use tanu_index::iin::{Iin, IinSex};
+
+fn person(id: &str, surname: &str, given: &str, patronymic: Option<&str>, birth: &str) -> String {
+    let patronymic = patronymic.map_or("null".to_string(), |p| format!("{p:?}"));
+    format!(
+        r#"{{"person_id":"{id}","iin":null,"surname":"{surname}","given_name":"{given}","patronymic":{patronymic},"birth_date":"{birth}","sex":"M","convictions":[{{"verdict_date":"2019-02-11","court":"Астана","articles":["190"],"category":"minor","punishment":"fine","conditional":false}}],"admin_offences":[]}}"#
+    )
+}
+
+fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![
+        person("M1", "Мусаев", "Нурлан", None, "1990-03-03"),
+        person("P1", "Сапаров", "Арман", Some("Серикович"), "1985-02-02"),
+        person("S1", "Жуманов", "Ерлан", None, "1979"),
+        person("S2", "Омаров", "Бекзат", None, "1982-06"),
+        person("D1", "Каримов", "Тимур", Some("Ахметович"), "1970-10-10"),
+    ];
+    // Others, so that no name is the registry's only one of its kind.
+    let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
+    let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
+    for i in 0..90 {
+        lines.push(person(
+            &format!("F{i:02}"),
+            surnames[i % surnames.len()],
+            givens[i % givens.len()],
+            Some("Болатович"),
+            &format!("19{:02}-01-15", 50 + i % 40),
+        ));
+    }
+    let src = dir.path().join("export.jsonl");
+    std::fs::write(&src, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("index");
+    build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
+    let engine = Engine::open_with(&out, options).unwrap();
+    (dir, engine)
+}
+
+fn decide(
+    engine: &Engine,
+    surname: &str,
+    given: &str,
+    patronymic: Option<&str>,
+    birth: &str,
+    iin: Option<&str>,
+) -> Decision {
+    let q = serde_json::json!({
+        "request_id": "Q",
+        "kind": "criminal_record",
+        "iin": iin,
+        "surname": surname,
+        "given_name": given,
+        "patronymic": patronymic,
+        "birth_date": birth,
+    });
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    engine.decide(&Query::from_json_line(q.to_string().as_bytes(), today).unwrap())
+}
+
+fn candidate<'a>(d: &'a Decision, id: &str) -> &'a Candidate {
+    d.candidates
+        .iter()
+        .find(|c| c.person_id == id)
+        .unwrap_or_else(|| panic!("{id} is not among the candidates: {d:?}"))
+}
+
+fn level<'a>(c: &'a Candidate, field: &str) -> &'a str {
+    c.explanation
+        .fields
+        .iter()
+        .find(|f| f.field == field)
+        .unwrap()
+        .level
+}
+
+#[test]
+fn a_surname_one_written_letter_off_is_close() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // "Мцсаев" / "Мусаев": ц transliterates to two letters, so the skeletons are two edits apart.
+    let d = decide(&engine, "Мцсаев", "Нурлан", None, "1990-03-03", None);
+    assert_eq!(level(candidate(&d, "M1"), "surname"), "close", "{d:?}");
+    let d = decide(&engine, "Кабдуллин", "Нурлан", None, "1990-03-03", None);
+    assert_eq!(
+        level(candidate(&d, "M1"), "surname"),
+        "different_man",
+        "{d:?}"
+    );
+}
+
+#[test]
+fn patronymics_of_other_fathers_rule_out_but_initials_and_typos_do_not() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    let other = decide(
+        &engine,
+        "Сапаров",
+        "Арман",
+        Some("Болатович"),
+        "1985-02-02",
+        None,
+    );
+    assert_eq!(other.decision, Verdict::Clear, "{other:?}");
+    assert_eq!(
+        candidate(&other, "P1").explanation.ruled_out,
+        Some("patronymics differ in every spelling")
+    );
+    for kept in ["С.", "Сериковчи", "Серікұлы", "Serikovich"] {
+        let d = decide(&engine, "Сапаров", "Арман", Some(kept), "1985-02-02", None);
+        assert_eq!(d.decision, Verdict::Review, "{kept}: {d:?}");
+        assert_eq!(candidate(&d, "P1").explanation.ruled_out, None, "{kept}");
+    }
+}
+
+#[test]
+fn a_record_with_only_a_partial_date_and_no_iin_is_reviewed_when_all_of_it_agrees() {
+    // A threshold no candidate of this registry reaches: only the rule can review.
+    let model = SHIPPED_MODEL
+        .replace("possible = 4.5", "possible = 60.0")
+        .replace("certain = 16.0", "certain = 70.0");
+    let options = EngineOptions {
+        model: MatchModel::from_toml(&model).unwrap(),
+        ..EngineOptions::default()
+    };
+    let (_dir, engine) = engine(options);
+    let year = decide(&engine, "Жуманов", "Ерлан", None, "1979-05-05", None);
+    assert_eq!(year.decision, Verdict::Review, "{year:?}");
+    assert!(candidate(&year, "S1").explanation.review_reason.is_some());
+    let month = decide(&engine, "Омаров", "Бекзат", None, "1982-06-20", None);
+    assert_eq!(month.decision, Verdict::Review, "{month:?}");
+    // Another month than the record's, another given name, or a record with a full date: the
+    // score decides.
+    for (surname, given, birth) in [
+        ("Омаров", "Бекзат", "1982-07-20"),
+        ("Жуманов", "Нурлан", "1979-05-05"),
+        ("Мусаев", "Нурлан", "1990-03-03"),
+    ] {
+        let d = decide(&engine, surname, given, None, birth, None);
+        assert_eq!(
+            d.decision,
+            Verdict::Clear,
+            "{surname} {given} {birth}: {d:?}"
+        );
+    }
+}
+
+#[test]
+fn a_close_birth_date_against_an_iin_confirmed_one_is_the_registry_typo_level() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    let born = NaiveDate::from_ymd_opt(1970, 10, 11).unwrap();
+    let iin = Iin::from_parts(born, IinSex::Male, 4321).unwrap();
+    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    let with = decide(
+        &engine,
+        "Каримов",
+        "Тимур",
+        Some("Ахметович"),
+        "1970-10-11",
+        Some(&digits),
+    );
+    let without = decide(
+        &engine,
+        "Каримов",
+        "Тимур",
+        Some("Ахметович"),
+        "1970-10-11",
+        None,
+    );
+    let (a, b) = (candidate(&with, "D1"), candidate(&without, "D1"));
+    assert_eq!(level(a, "birth_date"), "close_query_confirmed");
+    assert_eq!(level(b, "birth_date"), "close");
+    let weight = |c: &Candidate| {
+        c.explanation
+            .fields
+            .iter()
+            .find(|f| f.field == "birth_date")
+            .unwrap()
+            .weight
+    };
+    assert!(weight(a) < weight(b), "{} !< {}", weight(a), weight(b));
+}
