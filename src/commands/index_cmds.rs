@@ -79,6 +79,8 @@ pub fn stats(dir: &Path) -> Result<()> {
         },
         "distinct_surname_stems": a.surname_counts.len(),
         "distinct_given_names": a.given_counts.len(),
+        "distinct_patronymic_roots": a.patronymic_counts.len(),
+        "distinct_name_pairs": a.name_pair_counts.len(),
         "open_seconds": (opened * 1000.0).round() / 1000.0,
     });
     println!("{}", serde_json::to_string_pretty(&out)?);

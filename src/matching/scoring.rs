@@ -220,8 +220,8 @@ pub struct Scored {
     pub ruled_out: Option<RuledOut>,
     /// `candidates::found_by` bits.
     pub found_by: u8,
-    /// Reviewed below the threshold: the record holds only a partial birth date and no IIN,
-    /// and the query agrees with all of it (`agrees_with_all_of_partial_date`).
+    /// Reviewed below the threshold: one side holds neither an IIN nor a full birth date and
+    /// the other agrees with all it holds (`sparse_agreement`).
     pub sparse_record: bool,
 }
 
@@ -611,32 +611,49 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
     (best, given_ok)
 }
 
-/// Whether the query agrees with everything a registry record holds that gives only a partial
-/// birth date: every name part it has exactly (surname or its stem, given name, patronymic when
-/// both give one), its year (and month, when it gives one) and no other sex. Such a record
-/// cannot reach the review threshold even for its own person when the names are common (a
-/// year holds a few thousand namesakes), so the score cannot decide it; a clerk must.
-fn agrees_with_all_of_partial_date(
-    surname: u8,
-    given: u8,
-    patronymic: u8,
-    birth: u8,
-    sex: u8,
+/// The birth-date level at which a full or partial date agrees with all of a partial `date`:
+/// its year (`same_year`) or its year and month (`same_year_month`); `missing` for no date.
+fn level_within(date: Option<PartialDate>) -> Option<u8> {
+    match date {
+        None => Some(level::birth::MISSING),
+        Some(d) if d.day.is_some() => None,
+        Some(d) if d.month.is_some() => Some(level::birth::SAME_YEAR_MONTH),
+        Some(_) => Some(level::birth::SAME_YEAR),
+    }
+}
+
+/// Whether one side holds neither an IIN nor a full birth date (a sparse record: only a year
+/// or a year and month; or a query giving no IIN and at most a partial date), and the other
+/// side agrees with all it holds: every name part it has, exactly or but for a typo, the date
+/// within its partial date, no other sex. The score cannot decide such a pair: with common
+/// names a year holds thousands of namesakes, so even the person's own record stays below the
+/// threshold; a clerk must look. (A registry record with no birth date at all is left to the
+/// score: reviewing every namesake of a names-only record would review a common name always.)
+fn sparse_agreement(
+    q: &QueryFeatures,
+    p: &ArchivedPersonEntry,
     c_birth: Option<PartialDate>,
+    levels: [u8; 6],
 ) -> bool {
-    let Some(c) = c_birth.filter(|c| c.day.is_none()) else {
+    let [_, surname, given, patronymic, birth, sex] = levels;
+    let names_agree = matches!(
+        surname,
+        level::surname::EXACT
+            | level::surname::STEM
+            | level::surname::PHONETIC
+            | level::surname::CLOSE
+    ) && matches!(
+        given,
+        level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
+    ) && patronymic != level::part::DIFFERENT;
+    if !names_agree || sex == level::sex::DIFFERENT {
         return false;
-    };
-    let date_level = if c.month.is_some() {
-        level::birth::SAME_YEAR_MONTH
-    } else {
-        level::birth::SAME_YEAR
-    };
-    (surname == level::surname::EXACT || surname == level::surname::STEM)
-        && given == level::part::EXACT
-        && (patronymic == level::part::EXACT || patronymic == level::part::MISSING)
-        && birth == date_level
-        && sex != level::sex::DIFFERENT
+    }
+    let sparse_record = p.iin_status == iin_status::MISSING
+        && c_birth.is_some()
+        && level_within(c_birth) == Some(birth);
+    let sparse_query = q.iin.is_none() && level_within(q.birth) == Some(birth);
+    sparse_record || sparse_query
 }
 
 /// The registry side's IIN, its own birth date and sex.
@@ -780,10 +797,18 @@ pub fn score(
     } else {
         None
     };
+    let levels = [
+        iin,
+        best.levels[0],
+        best.levels[1],
+        best.levels[2],
+        birth,
+        sex,
+    ];
     let sparse_record = ruled_out.is_none()
         && total < model.possible
-        && p.iin_status == iin_status::MISSING
-        && agrees_with_all_of_partial_date(s_level, best.levels[1], p_level, birth, sex, c_birth);
+        && iin == level::iin::MISSING
+        && sparse_agreement(q, p, c_birth, levels);
     let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {
@@ -796,14 +821,7 @@ pub fn score(
     Scored {
         person: person_index,
         total,
-        levels: [
-            iin,
-            best.levels[0],
-            best.levels[1],
-            best.levels[2],
-            birth,
-            sex,
-        ],
+        levels,
         tf: best.tf,
         pair: best.pair,
         name_index,
@@ -890,8 +908,8 @@ pub fn explain(
         total: round(s.total),
         ruled_out: s.ruled_out.map(RuledOut::as_str),
         review_reason: s.sparse_record.then_some(
-            "below the threshold, but the record holds no IIN and only a partial birth date, \
-             and the query agrees with all it holds: its score cannot tell",
+            "below the threshold, but the record or the query holds no IIN and no full birth \
+             date, and the other agrees with all it holds: the score cannot tell",
         ),
         found_by,
     }
