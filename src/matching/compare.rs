@@ -182,26 +182,61 @@ pub fn surname_level(
 /// Longest name, in letters, that `written_one_edit` compares.
 const WRITTEN_MAX: usize = 48;
 
-/// Whether two names as written (letters, case folded, nothing transliterated) are one edit
-/// apart (substitution, insertion, deletion or adjacent swap) and each has at least `min_letters`
-/// letters. A typo in a Cyrillic letter that transliterates to two (ц → ts, ю → iu) is two edits
-/// between skeletons but one here. Allocates nothing; names longer than 48 letters never match.
-pub fn written_one_edit(a: &str, b: &str, min_letters: usize) -> bool {
+/// When two names as written (letters, case folded, nothing transliterated) are one edit apart
+/// (substitution, insertion, deletion or adjacent swap): the letters of the shorter. A typo in
+/// a Cyrillic letter that transliterates to two (ц → ts, ю → iu) is two edits between skeletons
+/// but one here. Allocates nothing; names longer than 48 letters never match.
+pub fn written_one_edit(a: &str, b: &str) -> Option<usize> {
     fn letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
         let mut n = 0;
-        for c in s.chars().filter(|c| c.is_alphabetic()) {
-            for l in c.to_lowercase() {
-                *out.get_mut(n)? = l;
-                n += 1;
-            }
+        for c in s.chars().filter(|&c| is_letter(c)) {
+            *out.get_mut(n)? = fold_case(c);
+            n += 1;
         }
         Some(n)
     }
+    // A cheap necessary condition first: two names of three or more letters one edit apart
+    // share their first or their last letter.
+    let first = |s: &str| s.chars().find(|&c| is_letter(c)).map(fold_case);
+    let last = |s: &str| s.chars().rev().find(|&c| is_letter(c)).map(fold_case);
+    let short = |s: &str| s.chars().filter(|&c| is_letter(c)).nth(2).is_none();
+    if first(a) != first(b) && last(a) != last(b) && !short(a) && !short(b) {
+        return None;
+    }
     let (mut x, mut y) = (['\0'; WRITTEN_MAX], ['\0'; WRITTEN_MAX]);
-    let (Some(nx), Some(ny)) = (letters(a, &mut x), letters(b, &mut y)) else {
-        return false;
-    };
-    nx.min(ny) >= min_letters && one_edit_slices(&x[..nx], &y[..ny])
+    let nx = letters(a, &mut x)?;
+    let ny = letters(b, &mut y)?;
+    one_edit_slices(&x[..nx], &y[..ny]).then_some(nx.min(ny))
+}
+
+/// `char::is_alphabetic`, with Latin and the basic Cyrillic letters answered without a table.
+#[inline]
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if ('\u{0410}'..='\u{044F}').contains(&c) {
+        true
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// A letter's lower case when that is one letter (the letter itself otherwise); Latin and
+/// Russian capitals without a table look-up.
+#[inline]
+fn fold_case(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'a'..='z' | 'а'..='я' => c,
+        'А'..='Я' => char::from_u32(u32::from(c) + 0x20).unwrap_or(c),
+        _ => {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) => x,
+                _ => c,
+            }
+        }
+    }
 }
 
 /// Compare given names or patronymic roots.
@@ -573,7 +608,29 @@ mod tests {
         assert_eq!(iin_level(Some(&a), None), level::iin::MISSING);
     }
 
+    #[test]
+    fn written_one_edit_sees_typos_that_transliteration_doubles() {
+        assert_eq!(written_one_edit("Мусаев", "Мцсаев"), Some(6));
+        assert_eq!(written_one_edit("НИЯЗОВ", "Нияюов"), Some(6));
+        assert_eq!(written_one_edit("Ким", "Кимм"), Some(3));
+        assert_eq!(written_one_edit("Мусаев", "Ахметов"), None);
+        assert_eq!(written_one_edit("ab", "ba"), Some(2));
+    }
+
     proptest! {
+        /// The first/last-letter shortcut never changes the answer of the plain comparison.
+        #[test]
+        fn written_one_edit_is_one_edit_over_folded_letters(
+            a in "[абвгАБВГabAÄäЁё -]{0,7}", b in "[абвгАБВГabAÄäЁё -]{0,7}",
+        ) {
+            let letters = |s: &str| -> Vec<char> {
+                s.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_lowercase().next().unwrap()).collect()
+            };
+            let (x, y) = (letters(&a), letters(&b));
+            let expected = one_edit_slices(&x, &y).then_some(x.len().min(y.len()));
+            prop_assert_eq!(written_one_edit(&a, &b), expected);
+        }
+
         #[test]
         fn birth_probe_agrees_with_birth_level(
             a in 0i32..40_000, b_off in -400i32..400, drop_a in 0u8..3, drop_b in 0u8..3, swap in any::<bool>(),

@@ -3,7 +3,7 @@
 //! of order and across aliases. The per-candidate path allocates nothing; explanations are built
 //! only for the candidates that are shown. It must never choose which persons to score.
 
-use crate::matching::candidates::DateFilter;
+use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
     IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least,
     one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level, within_one_edit,
@@ -539,14 +539,13 @@ fn patronymic_compatible(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
     }
     given_compatible(q_root, &q.patronymic_phon, c_root, &c.patronymic_phon)
         || match (&q.patronymic_written, c.patronymic.as_ref()) {
-            (Some(a), Some(b)) => written_one_edit(a, b, 2),
+            (Some(a), Some(b)) => written_one_edit(a, b).is_some_and(|n| n >= 2),
             _ => false,
         }
 }
 
-/// The best alignment of the query's name with one registry name, and whether any alignment
-/// has a compatible given name.
-fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (NameScore, bool) {
+/// The best alignment of the query's name with one registry name.
+fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> NameScore {
     let c_patr = c.patronymic_root.as_ref().map_or("", |s| s.as_str());
     let c_patr_phon = c.patronymic_phon.as_str();
     let g = part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon);
@@ -563,7 +562,6 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
         patronymic_level(&q.patronymic_root, &q.patronymic_phon, c_patr, c_patr_phon),
     ];
     let mut best = name_score(model, straight, q, Alignment::Straight, true);
-    let given_ok = entry_given_ok(q, c);
     // Swapped: the query's surname is the registry's given name and the other way round.
     // (Spellings only: the phonetic keys of a given name and of a surname stem differ in kind.)
     let swap_s = as_surname_level(part_level(&q.surname, "", &c.given_skel, ""));
@@ -608,7 +606,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> (N
             best = alt;
         }
     }
-    (best, given_ok)
+    best
 }
 
 /// The birth-date level at which a full or partial date agrees with all of a partial `date`:
@@ -692,7 +690,10 @@ fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
     }
 }
 
-/// Score one registry person against the query's features.
+/// Score one registry person against the query's features. `found_by` holds the
+/// `candidates::found_by` paths that found it; the engine screens every candidate that no IIN
+/// path found with `could_match` before scoring, so such a candidate's given name is known to
+/// be compatible (0 means unscreened: the given names are checked here).
 pub fn score(
     model: &MatchModel,
     q: &QueryFeatures,
@@ -712,10 +713,8 @@ pub fn score(
         alignment: Alignment::Straight,
     };
     let mut name_index = 0u8;
-    let mut given_ok = false;
     for (i, n) in p.names.iter().enumerate() {
-        let (s, ok) = best_name(model, q, n);
-        given_ok |= ok;
+        let s = best_name(model, q, n);
         if s.weight > best.weight {
             best = s;
             name_index = i.min(255) as u8;
@@ -741,9 +740,9 @@ pub fn score(
     // not a change, and keeps the plain level.
     if best.levels[0] == level::surname::DIFFERENT && best.alignment == Alignment::Straight {
         let name = p.names.get(usize::from(name_index));
-        let written = name.is_some_and(|n| written_one_edit(&q.surname_written, &n.surname, 2));
-        let long = name
-            .is_some_and(|n| written_one_edit(&q.surname_written, &n.surname, CLOSE_MIN_LETTERS));
+        let letters = name.and_then(|n| written_one_edit(&q.surname_written, &n.surname));
+        let written = letters.is_some_and(|n| n >= 2);
+        let long = letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS);
         let typo_only = written
             || name.is_some_and(|n| {
                 q.surname.len().min(n.surname_skel.len()) >= 2
@@ -781,7 +780,10 @@ pub fn score(
         Some(RuledOut::IinsDiffer)
     } else if iin == level::iin::EXACT {
         None
-    } else if !given_ok && !q.given.is_empty() {
+    } else if !q.given.is_empty()
+        && (found_by == 0 || found_by & (found_by::IIN | found_by::IIN_NEAR) != 0)
+        && !p.names.iter().any(|n| entry_given_ok(q, n))
+    {
         Some(RuledOut::GivenNamesDiffer)
     } else if birth == level::birth::DIFFERENT && iin != level::iin::ONE_EDIT {
         Some(RuledOut::BirthDatesDiffer)
