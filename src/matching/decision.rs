@@ -25,7 +25,7 @@ pub enum Band {
 /// One field's part of a candidate's score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldEvidence {
-    /// `iin`, `surname`, `given_name`, `patronymic`, `birth_date`, `sex`, `iin_birth_date`, …
+    /// `iin`, `surname`, `given_name`, `patronymic`, `birth_date`, `sex`.
     pub field: &'static str,
     /// The comparison level (`exact`, `close`, `phonetic`, `different`, `missing`, …).
     pub level: &'static str,

@@ -238,7 +238,7 @@ pub enum RuledOut {
     /// or Jaro-Winkler 0.80 apart), and no IIN links the two.
     GivenNamesDiffer,
     /// Both the surname and the patronymic differ (a married name keeps the patronymic), and no
-    /// IIN links the two.
+    /// exact IIN links the two.
     SurnameAndPatronymicDiffer,
     /// Both sides give a patronymic and they are not the same father's name in any spelling or
     /// alias (not even one edit, one written letter or Jaro-Winkler 0.80 apart; an initial
