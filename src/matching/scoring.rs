@@ -116,24 +116,10 @@ impl QueryFeatures {
         let surname_count = index.surname_count(&n.surname_stem);
         let given_count = index.given_count(&n.given);
         let patronymic_count = index.patronymic_count(&patronymic_root);
-        let tf_surname = model.tf_adjustment(
-            Field::Surname,
-            level::surname::EXACT,
-            surname_count,
-            population,
-        );
-        let tf_given = model.tf_adjustment(
-            Field::GivenName,
-            level::part::EXACT,
-            given_count,
-            population,
-        );
-        let tf_patronymic = model.tf_adjustment(
-            Field::Patronymic,
-            level::part::EXACT,
-            patronymic_count,
-            population,
-        );
+        let tf = |field, exact, count| model.tf_adjustment(field, exact, count, population);
+        let tf_surname = tf(Field::Surname, level::surname::EXACT, surname_count);
+        let tf_given = tf(Field::GivenName, level::part::EXACT, given_count);
+        let tf_patronymic = tf(Field::Patronymic, level::part::EXACT, patronymic_count);
         let pair_surname_given = model.name_pair_adjustment(
             surname_count,
             given_count,
