@@ -152,6 +152,12 @@ fn a_record_with_only_a_partial_date_and_no_iin_is_reviewed_when_all_of_it_agree
             "{surname} {given} {birth}: {d:?}"
         );
     }
+    // Both reviews rest on sparse agreement alone, and the engine counts them.
+    let sparse = engine
+        .metrics()
+        .sparse_reviews
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(sparse, 2);
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub enum EngineError {
 pub struct EngineMetrics {
     pub decisions: AtomicU64,
     pub reviews: AtomicU64,
+    /// Reviews that rest on sparse agreement alone (`scoring::sparse_agreement`): no
+    /// candidate reached the threshold.
+    pub sparse_reviews: AtomicU64,
     pub candidates_scored: AtomicU64,
     /// Per candidate path (`candidates::Path` order): how often its cap cut a block short.
     pub caps_hit: [AtomicU64; 5],
@@ -44,6 +47,10 @@ impl EngineMetrics {
                 self.decisions.load(Ordering::Relaxed),
             ),
             ("reviews".to_string(), self.reviews.load(Ordering::Relaxed)),
+            (
+                "sparse_reviews".to_string(),
+                self.sparse_reviews.load(Ordering::Relaxed),
+            ),
             (
                 "candidates_scored".to_string(),
                 self.candidates_scored.load(Ordering::Relaxed),
@@ -209,6 +216,13 @@ impl Engine {
         self.metrics.decisions.fetch_add(1, Ordering::Relaxed);
         if decision == Verdict::Review {
             self.metrics.reviews.fetch_add(1, Ordering::Relaxed);
+            if ranked
+                .iter()
+                .filter(|s| s.band != Band::Clear)
+                .all(|s| s.sparse_record)
+            {
+                self.metrics.sparse_reviews.fetch_add(1, Ordering::Relaxed);
+            }
         }
         let persons = &self.index.archive().persons;
         let candidates: Vec<Candidate> = ranked
