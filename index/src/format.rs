@@ -137,9 +137,18 @@ pub fn hash_directory(table: &[KeyEntry]) -> Vec<u32> {
 
 /// Build the directory of a sorted table: entry b = first row whose bucket is ≥ b.
 pub fn directory(table: &[KeyEntry], buckets: usize, bucket: impl Fn(u64) -> usize) -> Vec<u32> {
+    directory_of_keys(table.iter().map(|e| e.key), buckets, bucket)
+}
+
+/// `directory` over the keys of any table sorted by key.
+pub fn directory_of_keys(
+    keys: impl Iterator<Item = u64>,
+    buckets: usize,
+    bucket: impl Fn(u64) -> usize,
+) -> Vec<u32> {
     let mut dir = vec![0u32; buckets + 1];
-    for e in table {
-        dir[bucket(e.key) + 1] += 1;
+    for key in keys {
+        dir[bucket(key) + 1] += 1;
     }
     for b in 0..buckets {
         dir[b + 1] += dir[b];

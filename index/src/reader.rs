@@ -647,13 +647,11 @@ struct CountDirectory {
 impl CountDirectory {
     fn of(table: &[crate::format::ArchivedTermCount]) -> CountDirectory {
         let bits = crate::format::hash_dir_bits(table.len());
-        let mut starts = vec![0u32; (1usize << bits) + 1];
-        for t in table {
-            starts[crate::format::hash_bucket(t.term.to_native(), bits) + 1] += 1;
-        }
-        for b in 0..1usize << bits {
-            starts[b + 1] += starts[b];
-        }
+        let starts = crate::format::directory_of_keys(
+            table.iter().map(|t| t.term.to_native()),
+            1 << bits,
+            |k| crate::format::hash_bucket(k, bits),
+        );
         CountDirectory { bits, starts }
     }
 

@@ -724,31 +724,28 @@ pub fn score(
     // transliterates to two letters) is a typo: close. A man's surname rarely changes, so its
     // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,
     // not a change, and keeps the plain level.
-    if best.levels[0] == level::surname::DIFFERENT && best.alignment == Alignment::Straight {
-        let name = p.names.get(usize::from(name_index));
+    if best.levels[0] == level::surname::DIFFERENT {
+        // Written forms and skeleton typos are compared for the straight alignment only.
+        let name = p
+            .names
+            .get(usize::from(name_index))
+            .filter(|_| best.alignment == Alignment::Straight);
         let letters = name.and_then(|n| written_one_edit(&q.surname_written, &n.surname));
-        let written = letters.is_some_and(|n| n >= 2);
-        let long = letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS);
-        let typo_only = written
+        let typo_only = letters.is_some_and(|n| n >= 2)
             || name.is_some_and(|n| {
                 q.surname.len().min(n.surname_skel.len()) >= 2
                     && within_one_edit(&q.surname, &n.surname_skel)
             });
-        if long {
-            best.weight += model.weight(Field::Surname, level::surname::CLOSE)
-                - model.weight(Field::Surname, level::surname::DIFFERENT);
-            best.levels[0] = level::surname::CLOSE;
+        let to = if letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS) {
+            level::surname::CLOSE
         } else if !typo_only && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male)) {
-            best.weight += model.weight(Field::Surname, level::surname::DIFFERENT_MAN)
-                - model.weight(Field::Surname, level::surname::DIFFERENT);
-            best.levels[0] = level::surname::DIFFERENT_MAN;
-        }
-    } else if best.levels[0] == level::surname::DIFFERENT
-        && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male))
-    {
-        best.weight += model.weight(Field::Surname, level::surname::DIFFERENT_MAN)
+            level::surname::DIFFERENT_MAN
+        } else {
+            level::surname::DIFFERENT
+        };
+        best.weight += model.weight(Field::Surname, to)
             - model.weight(Field::Surname, level::surname::DIFFERENT);
-        best.levels[0] = level::surname::DIFFERENT_MAN;
+        best.levels[0] = to;
     }
     let sex = match (q.sex, c_sex) {
         (Some(a), Some(b)) if a == b => level::sex::SAME,
