@@ -1,7 +1,8 @@
 //! `tanu build-index` on damaged exports: nine lines broken in nine different ways are each
-//! reported on stderr as `line N: field: reason` while the build succeeds (a duplicate id is
-//! reported and both rows kept); 5% broken lines, an empty file and a missing file all fail
-//! with a clear message and write nothing.
+//! reported on stderr as `line N: field: reason` while the build succeeds; every line whose
+//! person can still be identified is kept with what could be read (a duplicate id keeps both
+//! rows), only the line with no readable JSON is skipped; 5% unreadable lines, an empty file and
+//! a missing file all fail with a clear message and write nothing.
 
 use serde_json::json;
 use std::path::Path;
@@ -153,29 +154,63 @@ fn nine_bad_lines_are_reported_and_the_build_succeeds() {
         "exactly the nine bad lines are reported: {stderr}"
     );
     assert!(
-        stderr.contains("9 bad lines of 1000 (1 duplicate ids)"),
+        stderr.contains("9 bad lines of 1000 (7 kept damaged, 1 skipped, 1 duplicate ids)"),
         "{stderr}"
     );
+    let message = |n: usize| {
+        let prefix = format!("line {n}: ");
+        stderr.lines().find(|l| l.starts_with(&prefix)).unwrap()
+    };
+    assert!(message(10).contains("skipped"), "{}", message(10));
+    for n in [50, 100, 200, 300, 400, 500, 700] {
+        assert!(message(n).contains("kept"), "{}", message(n));
+    }
 
-    // Eight lines are rejected; the duplicate id is reported but both of its rows are kept.
+    // Only line 10 (no JSON object) is lost; the duplicate id keeps both of its rows.
     let index = RegistryIndex::open(&out).unwrap();
     let counts = &index.manifest().counts;
     assert_eq!(counts.source_lines, 1000);
     assert_eq!(counts.bad_lines, 9);
+    assert_eq!(counts.damaged_lines, 7);
+    assert_eq!(counts.skipped_lines, 1);
     assert_eq!(counts.duplicate_ids, 1);
-    assert_eq!(counts.persons, 992);
-    assert_eq!(index.len(), 992);
+    assert_eq!(counts.persons, 999);
+    assert_eq!(index.len(), 999);
     assert_eq!(index.by_person_id("P0001").len(), 2);
-    for rejected in [
-        "P0010", "P0050", "P0100", "P0200", "P0400", "P0500", "P0700",
-    ] {
-        assert!(index.by_person_id(rejected).is_empty(), "{rejected}");
+    assert!(index.by_person_id("P0010").is_empty());
+    let person = |id: &str| {
+        let found = index.by_person_id(id);
+        assert_eq!(found.len(), 1, "{id}");
+        index.person_source(found[0]).unwrap()
+    };
+    // What each damaged line still gives.
+    let p = person("P0050");
+    assert_eq!(p.birth_date.unwrap().0.to_string(), "1987-04-12");
+    assert!(p.damage.unwrap().error.starts_with("birth_date: "));
+    for id in ["P0100", "P0500"] {
+        let p = person(id);
+        assert!(p.convictions.is_empty(), "{id}");
+        let damage = p.damage.unwrap();
+        assert_eq!(damage.unreadable.len(), 1, "{id}");
+        assert!(damage.unreadable[0].raw.contains("verdict_date"), "{id}");
     }
-    assert_eq!(index.by_person_id("P0999").len(), 1);
+    assert!(person("P0200").surname.contains('\u{FFFD}'));
+    assert_eq!(
+        person("(no person_id, line 300)").given_name,
+        GIVEN[300 % GIVEN.len()]
+    );
+    let p = person("P0400");
+    assert_eq!(
+        (p.surname.as_str(), p.given_name.as_str()),
+        ("", GIVEN[400 % GIVEN.len()])
+    );
+    assert_eq!(person("P0700").convictions.len(), 1);
+    assert!(person("P0700").damage.is_some());
+    assert!(person("P0999").damage.is_none());
 }
 
 #[test]
-fn five_percent_bad_lines_fail_the_build() {
+fn five_percent_unreadable_lines_fail_the_build() {
     let tmp = tempfile::tempdir().unwrap();
     let lines: Vec<Vec<u8>> = (1..=1000)
         .map(|n| {
@@ -193,7 +228,10 @@ fn five_percent_bad_lines_fail_the_build() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success(), "a 5% broken export built: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(stderr.contains("50 of 1000 lines are bad"), "{stderr}");
+    assert!(
+        stderr.contains("50 of 1000 lines could not be read at all"),
+        "{stderr}"
+    );
     assert_eq!(
         stderr.lines().filter(|l| l.starts_with("line ")).count(),
         50

@@ -470,6 +470,7 @@ pub fn person(i: usize) -> SourcePerson {
         aliases,
         convictions,
         admin_offences,
+        damage: None,
     }
 }
 

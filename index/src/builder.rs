@@ -5,10 +5,11 @@
 
 use crate::format::TermCard;
 use crate::format::{
-    ARCHIVE_FILE, ConvictionEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry, MANIFEST_FILE,
-    Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry, RegistryArchive, ScreenRow,
-    SourceInfo, TermCount, VocabularyEntry, birth_directory, birth_row_key, checksum_hex,
-    effective_birth_key, hash_directory, iin_directory, iin_status, screen_flags, swap_iin_halves,
+    ARCHIVE_FILE, ConvictionEntry, DamageEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry,
+    MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry,
+    RegistryArchive, ScreenRow, SourceInfo, TermCount, VocabularyEntry, birth_directory,
+    birth_row_key, checksum_hex, effective_birth_key, hash_directory, iin_directory, iin_status,
+    screen_flags, swap_iin_halves,
 };
 use crate::iin::Iin;
 use crate::keys::{
@@ -16,7 +17,7 @@ use crate::keys::{
     within_one_edit,
 };
 use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
-use crate::source::{LineError, Sex, SourcePerson, parse_line};
+use crate::source::{LineError, LineOutcome, RecordList, Sex, SourcePerson, read_line};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
@@ -38,7 +39,7 @@ pub enum BuildError {
         source: std::io::Error,
     },
     #[error(
-        "{bad} of {total} lines are bad ({share:.2}%), more than the allowed {allowed:.2}%: nothing was written"
+        "{bad} of {total} lines could not be read at all ({share:.2}%), more than the allowed {allowed:.2}%: nothing was written"
     )]
     TooManyBadLines {
         bad: u64,
@@ -66,7 +67,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 /// Options of a build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// Largest share of bad lines (0..1) that still lets the build succeed.
+    /// Largest share of skipped lines (0..1: nothing identifying could be read) that still lets
+    /// the build succeed. Damaged lines whose person is kept do not count.
     pub max_bad_share: f64,
 }
 
@@ -142,10 +144,10 @@ pub fn build_index(
         .collect();
     let total_lines = lines.len() as u64;
     progress.stage("parse", total_lines);
-    let parsed: Vec<(u64, Result<SourcePerson, LineError>)> = lines
+    let parsed: Vec<(u64, LineOutcome)> = lines
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
-            let out: Vec<_> = chunk.iter().map(|(n, l)| (*n, parse_line(l))).collect();
+            let out: Vec<_> = chunk.iter().map(|(n, l)| (*n, read_line(l, *n))).collect();
             progress.advance(chunk.len() as u64);
             out
         })
@@ -160,13 +162,46 @@ pub fn build_index(
     let mut first_line_of: HashMap<&str, u64> = HashMap::with_capacity(parsed.len());
     let mut persons: Vec<SourcePerson> = Vec::with_capacity(parsed.len());
     let mut parsed = parsed;
-    for (line, result) in &parsed {
-        match result {
-            Err(e) => {
+    for (line, outcome) in &parsed {
+        let kept = match outcome {
+            LineOutcome::Unreadable(e) => {
                 counts.bad_lines += 1;
-                progress.bad_line(*line, e);
+                counts.skipped_lines += 1;
+                progress.bad_line(
+                    *line,
+                    &LineError {
+                        field: e.field.clone(),
+                        reason: format!("{} (skipped: no name or IIN could be read)", e.reason),
+                    },
+                );
+                None
             }
-            Ok(p) => {
+            LineOutcome::Damaged(p, e) => {
+                counts.bad_lines += 1;
+                counts.damaged_lines += 1;
+                let unreadable = p.damage.as_ref().map_or(0, |d| d.unreadable.len());
+                let records = if unreadable == 0 {
+                    String::new()
+                } else {
+                    format!(", {unreadable} unreadable record(s) stored as text")
+                };
+                progress.bad_line(
+                    *line,
+                    &LineError {
+                        field: e.field.clone(),
+                        reason: format!(
+                            "{} (kept: the person is indexed with what could be read{records})",
+                            e.reason
+                        ),
+                    },
+                );
+                Some(p)
+            }
+            LineOutcome::Good(p) => Some(p),
+        };
+        match kept {
+            None => {}
+            Some(p) => {
                 if let Some(first) = first_line_of.insert(p.person_id.as_str(), *line) {
                     first_line_of.insert(p.person_id.as_str(), first);
                     counts.duplicate_ids += 1;
@@ -186,19 +221,20 @@ pub fn build_index(
     }
     drop(first_line_of);
     if total_lines > 0 {
-        let share = counts.bad_lines as f64 / total_lines as f64;
+        let share = counts.skipped_lines as f64 / total_lines as f64;
         if share > options.max_bad_share {
             return Err(BuildError::TooManyBadLines {
-                bad: counts.bad_lines,
+                bad: counts.skipped_lines,
                 total: total_lines,
                 share: share * 100.0,
                 allowed: options.max_bad_share * 100.0,
             });
         }
     }
-    for (_, result) in parsed.drain(..) {
-        if let Ok(p) = result {
-            persons.push(p);
+    for (_, outcome) in parsed.drain(..) {
+        match outcome {
+            LineOutcome::Good(p) | LineOutcome::Damaged(p, _) => persons.push(p),
+            LineOutcome::Unreadable(_) => {}
         }
     }
     drop(parsed);
@@ -212,6 +248,11 @@ pub fn build_index(
     // 3. Sort by id (stable: duplicates keep their source order), normalise in parallel.
     persons.par_sort_by(|a, b| a.person_id.cmp(&b.person_id));
     progress.stage("normalise", persons.len() as u64);
+    let damaged: Vec<DamageEntry> = persons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some(DamageEntry::from_source(i as u32, p.damage.as_ref()?)))
+        .collect();
     let entries: Vec<PersonEntry> = persons
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
@@ -235,7 +276,7 @@ pub fn build_index(
 
     // 4. Key tables and name statistics.
     progress.stage("keys", 0);
-    let archive = assemble_archive(entries);
+    let archive = assemble_archive(entries, damaged);
 
     // 5. Write everything to a temporary directory next to `out`.
     let parent = match out.parent() {
@@ -590,17 +631,28 @@ pub fn screen_birth_key(p: &PersonEntry) -> u32 {
 }
 
 /// One screen row per person (see `ScreenRow`), against the sorted vocabulary.
-pub fn screen_rows(persons: &[PersonEntry], vocabulary: &[VocabularyEntry]) -> Vec<ScreenRow> {
+pub fn screen_rows(
+    persons: &[PersonEntry],
+    damaged: &[DamageEntry],
+    vocabulary: &[VocabularyEntry],
+) -> Vec<ScreenRow> {
+    let damage_of = |i: usize| {
+        let at = damaged.partition_point(|d| (d.person as usize) < i);
+        damaged.get(at).filter(|d| d.person as usize == i)
+    };
     let terms = VocabularyRows(vocabulary);
     let row_of = |term: &str| terms.row(term);
     persons
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let mut flags = 0;
-            if !p.convictions.is_empty() {
+            let damage = damage_of(i);
+            let lost = |list| damage.is_some_and(|d| d.lost_record_of(list));
+            if !p.convictions.is_empty() || lost(RecordList::Convictions) {
                 flags |= screen_flags::CONVICTION;
             }
-            if !p.admin_offences.is_empty() {
+            if !p.admin_offences.is_empty() || lost(RecordList::AdminOffences) {
                 flags |= screen_flags::ADMIN_OFFENCE;
             }
             if p.names.len() > 1 {
@@ -658,7 +710,7 @@ pub fn neighbour_tables(
     (blocks, dir)
 }
 
-fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
+fn assemble_archive(entries: Vec<PersonEntry>, damaged: Vec<DamageEntry>) -> RegistryArchive {
     let (vocabulary, deletion_table) = vocabulary_tables(&entries);
     let terms = VocabularyRows(&vocabulary);
     let (mut iin, (mut birth, mut names)): (Vec<KeyEntry>, (Vec<KeyEntry>, Vec<KeyEntry>)) =
@@ -687,7 +739,7 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
     let name_dir = hash_directory(&names);
     let iin_suffix_table = iin_suffix_rows(&iin);
     let iin_suffix_dir = iin_directory(&iin_suffix_table);
-    let screens = screen_rows(&entries, &vocabulary);
+    let screens = screen_rows(&entries, &damaged, &vocabulary);
     let birth_dir = birth_directory(&birth);
     let term_cards: Vec<TermCard> = vocabulary.iter().map(TermCard::of).collect();
     let term_shapes = term_cards.iter().map(crate::format::term_shape).collect();
@@ -701,6 +753,7 @@ fn assemble_archive(entries: Vec<PersonEntry>) -> RegistryArchive {
         iin_suffix_table,
         iin_suffix_dir,
         screens,
+        damaged,
         format_version: FORMAT_VERSION,
         name_count: entries.len() as u64,
         iin_dir,

@@ -86,6 +86,98 @@ impl PartialDate {
         }
     }
 
+    /// Parse a birth date as people and other systems write it: the forms of [`parse`]
+    /// (`Self::parse`) and also `DD.MM.YYYY`, `MM.YYYY`, `YYYY.MM.DD`, `DD/MM/YYYY`,
+    /// `YYYY/MM/DD`, `YYYYMMDD`, one-digit days and months, a trailing time (`1987-04-12T00:00:00`)
+    /// and `00` for an unknown day or month (`1987-04-00`, `00.00.1987`). Slashed dates are read
+    /// day first, as Kazakhstan writes them. A day without its month is dropped (the year stays);
+    /// an impossible full date is an error, never a guess.
+    pub fn parse_written(s: &str) -> Result<PartialDate, DateError> {
+        let s = s.trim();
+        if let Ok(d) = PartialDate::parse(s) {
+            return Ok(d);
+        }
+        let bad = || DateError::PartialFormat(s.to_string());
+        // A time after the date ("T…" or a space) is not part of a birth date.
+        let date = s.split(['T', ' ']).next().unwrap_or(s);
+        let parts: Vec<&str> = date.split(['-', '.', '/']).collect();
+        let number = |p: &str, max_len: usize| -> Option<u32> {
+            (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())?
+        };
+        let year4 = |p: &str| (p.len() == 4).then(|| number(p, 4)).flatten();
+        let (year, month, day) = match parts.as_slice() {
+            [one] if one.len() == 8 && one.bytes().all(|b| b.is_ascii_digit()) => (
+                number(&one[..4], 4).ok_or_else(bad)?,
+                number(&one[4..6], 2).ok_or_else(bad)?,
+                number(&one[6..], 2).ok_or_else(bad)?,
+            ),
+            [y] => (year4(y).ok_or_else(bad)?, 0, 0),
+            [a, b] => match (year4(a), year4(b)) {
+                (Some(y), None) => (y, number(b, 2).ok_or_else(bad)?, 0),
+                (None, Some(y)) => (y, number(a, 2).ok_or_else(bad)?, 0),
+                _ => return Err(bad()),
+            },
+            [a, b, c] => match (year4(a), year4(c)) {
+                (Some(y), None) => (
+                    y,
+                    number(b, 2).ok_or_else(bad)?,
+                    number(c, 2).ok_or_else(bad)?,
+                ),
+                (None, Some(y)) => (
+                    y,
+                    number(b, 2).ok_or_else(bad)?,
+                    number(a, 2).ok_or_else(bad)?,
+                ),
+                _ => return Err(bad()),
+            },
+            _ => return Err(bad()),
+        };
+        check_year(year as i32)?;
+        if month > 12 {
+            return Err(DateError::Impossible(s.to_string()));
+        }
+        let date = PartialDate {
+            year: year as u16,
+            month: (month != 0).then_some(month as u8),
+            day: (month != 0 && day != 0).then_some(day as u8),
+        };
+        if date.day.is_some() && date.full().is_none() {
+            return Err(DateError::Impossible(s.to_string()));
+        }
+        Ok(date)
+    }
+
+    /// What a damaged registry line's birth date still tells: [`Self::parse_written`], and for
+    /// an impossible day (`1987-02-30`) the year and month, for an impossible month the year.
+    pub fn salvage(s: &str) -> Option<PartialDate> {
+        match PartialDate::parse_written(s) {
+            Ok(d) => Some(d),
+            Err(DateError::Impossible(_)) => {
+                let digits: Vec<&str> = s
+                    .trim()
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let (year, month): (i32, u32) = match digits.as_slice() {
+                    [y, m, ..] if y.len() == 4 => (y.parse().ok()?, m.parse().ok()?),
+                    [_, m, y] if y.len() == 4 => (y.parse().ok()?, m.parse().ok()?),
+                    [ym] if ym.len() == 8 && ym.is_ascii() => {
+                        (ym[..4].parse().ok()?, ym[4..6].parse().ok()?)
+                    }
+                    _ => return None,
+                };
+                check_year(year).ok()?;
+                Some(PartialDate {
+                    year: year as u16,
+                    month: (1..=12).contains(&month).then_some(month as u8),
+                    day: None,
+                })
+            }
+            Err(_) => None,
+        }
+    }
+
     /// The full date, when month and day are known.
     pub fn full(&self) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(
@@ -187,6 +279,73 @@ mod tests {
             PartialDate::parse("0990"),
             Err(DateError::YearOutOfRange(990))
         ));
+    }
+
+    #[test]
+    fn written_forms() {
+        let w = |s: &str| PartialDate::parse_written(s).map(|d| d.to_string());
+        assert_eq!(w("1987-04-12").unwrap(), "1987-04-12");
+        assert_eq!(w("12.04.1987").unwrap(), "1987-04-12");
+        assert_eq!(w("2.4.1987").unwrap(), "1987-04-02");
+        assert_eq!(w("12/04/1987").unwrap(), "1987-04-12");
+        assert_eq!(w("1987/04/12").unwrap(), "1987-04-12");
+        assert_eq!(w("1987.04.12").unwrap(), "1987-04-12");
+        assert_eq!(w("19870412").unwrap(), "1987-04-12");
+        assert_eq!(w(" 1987-04-12T00:00:00Z ").unwrap(), "1987-04-12");
+        assert_eq!(w("1987-04-12 00:00:00").unwrap(), "1987-04-12");
+        assert_eq!(w("04.1987").unwrap(), "1987-04");
+        assert_eq!(w("1987-04-00").unwrap(), "1987-04");
+        assert_eq!(w("1987-00-00").unwrap(), "1987");
+        assert_eq!(w("00.00.1987").unwrap(), "1987");
+        assert_eq!(w("12.00.1987").unwrap(), "1987");
+        assert!(matches!(
+            PartialDate::parse_written("30.02.1987"),
+            Err(DateError::Impossible(_))
+        ));
+        assert!(matches!(
+            PartialDate::parse_written("1987-13-01"),
+            Err(DateError::Impossible(_))
+        ));
+        for bad in [
+            "",
+            "87",
+            "12.04.87",
+            "1987-04-12-01",
+            "апрель 1987",
+            "1987--12",
+            "٢٠٢٣",
+        ] {
+            assert!(PartialDate::parse_written(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn salvage_keeps_what_an_impossible_date_still_says() {
+        let s = |x: &str| PartialDate::salvage(x).map(|d| d.to_string());
+        assert_eq!(s("1987-02-30").as_deref(), Some("1987-02"));
+        assert_eq!(s("30.02.1987").as_deref(), Some("1987-02"));
+        assert_eq!(s("1987-13-01").as_deref(), Some("1987"));
+        assert_eq!(s("19871301").as_deref(), Some("1987"));
+        assert_eq!(s("12.04.1987").as_deref(), Some("1987-04-12"));
+        assert_eq!(s("unknown"), None);
+        assert_eq!(s("0987-01-01"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn written_never_panics_and_agrees_with_strict(s in "\\PC{0,24}") {
+            if let Ok(d) = PartialDate::parse(&s) {
+                prop_assert_eq!(PartialDate::parse_written(&s).unwrap(), d);
+            }
+            let _ = PartialDate::salvage(&s);
+        }
+
+        #[test]
+        fn written_day_first_round_trips(y in 1800u16..=2200, m in 1u8..=12, d in 1u8..=28) {
+            let text = format!("{d:02}.{m:02}.{y}");
+            let want = PartialDate { year: y, month: Some(m), day: Some(d) };
+            prop_assert_eq!(PartialDate::parse_written(&text).unwrap(), want);
+        }
     }
 
     #[test]

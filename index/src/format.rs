@@ -4,14 +4,14 @@
 
 use crate::date::{PartialDate, from_days, to_days};
 use crate::source::{
-    Category, Date, Punishment, Sex, SourceAdminOffence, SourceAlias, SourceConviction,
-    SourcePerson,
+    Category, Damage, Date, Punishment, RecordList, Sex, SourceAdminOffence, SourceAlias,
+    SourceConviction, SourcePerson, UnreadableRecord,
 };
 use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -232,6 +232,93 @@ pub struct PersonEntry {
     pub admin_offences: Vec<OffenceEntry>,
 }
 
+/// A person salvaged from a damaged export line (`source::Damage`). Kept in a side table
+/// (`RegistryArchive::damaged`) because it is rare: every person pays nothing for it.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DamageEntry {
+    /// Index of the person in `persons`.
+    pub person: u32,
+    /// The line's first error, as `field: reason`.
+    pub error: String,
+    /// The records of the line that could not be read, as their JSON text.
+    pub unreadable: Vec<UnreadableEntry>,
+}
+
+impl DamageEntry {
+    pub fn from_source(person: u32, d: &Damage) -> Self {
+        DamageEntry {
+            person,
+            error: d.error.clone(),
+            unreadable: d
+                .unreadable
+                .iter()
+                .map(UnreadableEntry::from_source)
+                .collect(),
+        }
+    }
+
+    /// Whether the line had an unreadable record of `list`.
+    pub fn lost_record_of(&self, list: RecordList) -> bool {
+        let code = UnreadableEntry::list_code(list);
+        self.unreadable.iter().any(|u| u.list == code)
+    }
+}
+
+impl ArchivedDamageEntry {
+    /// Back to the export model.
+    pub fn to_source(&self) -> Damage {
+        Damage {
+            error: self.error.to_string(),
+            unreadable: self.unreadable.iter().map(|u| u.to_source()).collect(),
+        }
+    }
+}
+
+/// A record of a damaged line that could not be read (`source::UnreadableRecord`).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct UnreadableEntry {
+    /// 0 a conviction, 1 an administrative offence.
+    pub list: u8,
+    /// Its position in the line's array.
+    pub position: u32,
+    pub raw: String,
+    pub reason: String,
+}
+
+impl UnreadableEntry {
+    fn list_code(list: RecordList) -> u8 {
+        match list {
+            RecordList::Convictions => 0,
+            RecordList::AdminOffences => 1,
+        }
+    }
+
+    pub fn from_source(r: &UnreadableRecord) -> Self {
+        UnreadableEntry {
+            list: Self::list_code(r.list),
+            position: r.position,
+            raw: r.raw.clone(),
+            reason: r.reason.clone(),
+        }
+    }
+}
+
+impl ArchivedUnreadableEntry {
+    /// Back to the export model.
+    pub fn to_source(&self) -> UnreadableRecord {
+        UnreadableRecord {
+            list: if self.list == 0 {
+                RecordList::Convictions
+            } else {
+                RecordList::AdminOffences
+            },
+            position: self.position.to_native(),
+            raw: self.raw.to_string(),
+            reason: self.reason.to_string(),
+        }
+    }
+}
+
 /// One row of a sorted key table: a key and the index of a person in `persons`. Tables sort by
 /// key, then tag, then person (the field order), so within one key the rows run in birth-date
 /// order and a look-up can binary-search the dates it wants.
@@ -381,6 +468,8 @@ pub struct RegistryArchive {
     pub iin_suffix_dir: Vec<u32>,
     /// One screen row per person, in `persons` order.
     pub screens: Vec<ScreenRow>,
+    /// The persons salvaged from damaged export lines, sorted by `person`.
+    pub damaged: Vec<DamageEntry>,
     /// One card per vocabulary row, in `vocabulary` order.
     pub term_cards: Vec<TermCard>,
     /// `term_shape` of each card, in `vocabulary` order.
@@ -548,7 +637,8 @@ impl ArchivedPersonEntry {
         }
     }
 
-    /// Back to the export model (what `tanu lookup` prints).
+    /// Back to the export model, without its damage (`ArchivedRegistryArchive::person_source`
+    /// adds that).
     pub fn to_source(&self) -> SourcePerson {
         let primary = &self.names[0];
         SourcePerson {
@@ -570,6 +660,7 @@ impl ArchivedPersonEntry {
                 .collect(),
             convictions: self.convictions.iter().map(|c| c.to_source()).collect(),
             admin_offences: self.admin_offences.iter().map(|o| o.to_source()).collect(),
+            damage: None,
         }
     }
 }
@@ -594,6 +685,12 @@ pub struct IndexCounts {
     pub duplicate_ids: u64,
     pub missing_iins: u64,
     pub invalid_iins: u64,
+    /// Bad lines whose person was kept with what could be read (counted in `bad_lines` too).
+    #[serde(default)]
+    pub damaged_lines: u64,
+    /// Bad lines of which nothing was kept (counted in `bad_lines` too).
+    #[serde(default)]
+    pub skipped_lines: u64,
 }
 
 /// Where an index came from.

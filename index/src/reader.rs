@@ -6,17 +6,18 @@
 use crate::builder::{checksum_files, is_ignored_file, normalized_of, person_keys};
 use crate::format::birth_row_key;
 use crate::format::{
-    ARCHIVE_FILE, ArchivedKeyEntry, ArchivedPersonEntry, ArchivedRegistryArchive,
-    ArchivedScreenRow, ArchivedTermCard, ArchivedVocabularyEntry, BIRTH_DIR_BUCKETS,
-    FORMAT_VERSION, KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM, RegistryArchive,
-    TERM_CARD_BYTES, TERM_CARD_LONG, birth_bucket, birth_directory, checksum_hex, hash_bucket,
-    hash_dir_bits_of_len, hash_directory, iin_bucket, iin_dir_digits_of_len, iin_directory,
-    swap_iin_halves,
+    ARCHIVE_FILE, ArchivedDamageEntry, ArchivedKeyEntry, ArchivedPersonEntry,
+    ArchivedRegistryArchive, ArchivedScreenRow, ArchivedTermCard, ArchivedVocabularyEntry,
+    BIRTH_DIR_BUCKETS, FORMAT_VERSION, KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM,
+    RegistryArchive, TERM_CARD_BYTES, TERM_CARD_LONG, birth_bucket, birth_directory, checksum_hex,
+    hash_bucket, hash_dir_bits_of_len, hash_directory, iin_bucket, iin_dir_digits_of_len,
+    iin_directory, swap_iin_halves,
 };
 use crate::iin::{digits_of_number, numbers_one_edit_apart};
 use crate::keys::{
     NameKey, NamePair, deletion_keys, name_pair_hash, own_deletion_key, term_hash, within_one_edit,
 };
+use crate::source::SourcePerson;
 use rkyv::rancor;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -163,6 +164,18 @@ fn check_archive(bytes: &[u8]) -> Result<(), IndexError> {
     }
     if archive.persons.iter().any(|p| p.names.is_empty()) {
         return Err(IndexError::Archive("a person has no name".into()));
+    }
+    let damaged = &archive.damaged;
+    if damaged
+        .iter()
+        .any(|d| d.person.to_native() as usize >= persons)
+        || damaged
+            .windows(2)
+            .any(|w| w[0].person.to_native() >= w[1].person.to_native())
+    {
+        return Err(IndexError::Archive(
+            "the damaged-person table is not sorted or points outside the persons".into(),
+        ));
     }
     Ok(())
 }
@@ -431,6 +444,21 @@ impl RegistryIndex {
                 visit(e, false);
             }
         }
+    }
+
+    /// The damage of a person salvaged from a damaged export line (`persons` index).
+    pub fn damage(&self, person: u32) -> Option<&ArchivedDamageEntry> {
+        let damaged = &self.archive().damaged;
+        let at = damaged.partition_point(|d| d.person.to_native() < person);
+        damaged.get(at).filter(|d| d.person.to_native() == person)
+    }
+
+    /// A person as the export model, with its damage when it was salvaged (what `tanu lookup`
+    /// prints).
+    pub fn person_source(&self, person: u32) -> Option<SourcePerson> {
+        let mut p = self.archive().persons.get(person as usize)?.to_source();
+        p.damage = self.damage(person).map(|d| d.to_source());
+        Some(p)
     }
 
     /// The screen row of a person (`persons` index).
@@ -785,7 +813,7 @@ pub fn verify_index(dir: &Path) -> Result<VerifyReport, IndexError> {
             "the term cards do not match the vocabulary".into(),
         ));
     }
-    if full.screens != crate::builder::screen_rows(&full.persons, &full.vocabulary) {
+    if full.screens != crate::builder::screen_rows(&full.persons, &full.damaged, &full.vocabulary) {
         return Err(IndexError::Inconsistent(
             "the screen rows do not match the persons".into(),
         ));

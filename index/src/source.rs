@@ -1,6 +1,8 @@
 //! The special-records export: one JSON object per line, as documented in `docs/FORMAT.md`.
 //! Owns decoding and validating one line into a `SourcePerson` with precise `field: reason`
-//! errors. It must never normalise names or touch the on-disk index.
+//! errors, and salvaging a damaged line: a person whose identity can still be read is kept with
+//! what could be read. It must never normalise names, never touch the on-disk index, and never
+//! drop a record of a person it keeps (an unreadable record is kept as its JSON text).
 
 use crate::date::{DateError, PartialDate, parse_date};
 use crate::iin::{Iin, IinError};
@@ -156,7 +158,43 @@ pub struct SourcePerson {
     pub convictions: Vec<SourceConviction>,
     #[serde(default)]
     pub admin_offences: Vec<SourceAdminOffence>,
+    /// Set when the line was damaged and this person was salvaged from it (never read from JSON;
+    /// written out by `tanu lookup`).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub damage: Option<Damage>,
 }
+
+/// Which record list of a person a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordList {
+    Convictions,
+    AdminOffences,
+}
+
+/// A record of a damaged line that could not be read: kept as its JSON text with the reason, so
+/// a clerk can read it and nothing stored is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreadableRecord {
+    pub list: RecordList,
+    /// Its position in the line's array.
+    pub position: u32,
+    /// Its JSON text, cut at `MAX_RAW_RECORD_BYTES`.
+    pub raw: String,
+    pub reason: String,
+}
+
+/// What was wrong with a salvaged line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Damage {
+    /// The line's first error, as `field: reason`.
+    pub error: String,
+    /// Its records that could not be read.
+    pub unreadable: Vec<UnreadableRecord>,
+}
+
+/// Longest JSON text kept for one unreadable record.
+pub const MAX_RAW_RECORD_BYTES: usize = 4096;
 
 impl SourcePerson {
     /// The IIN checked: `None` when absent or blank, else the parse result.
@@ -244,37 +282,246 @@ fn validate(p: &SourcePerson) -> Result<(), LineError> {
         }
     }
     for (i, c) in p.convictions.iter().enumerate() {
-        check_text(&format!("convictions[{i}].court"), &c.court, false)?;
-        check_len(&format!("convictions[{i}].articles"), c.articles.len())?;
-        for (j, a) in c.articles.iter().enumerate() {
-            check_text(&format!("convictions[{i}].articles[{j}]"), a, false)?;
-        }
-        let later = |field: &str, d: &Option<Date>| -> Result<(), LineError> {
-            match d {
-                Some(d) if d.0 < c.verdict_date.0 => Err(LineError::new(
-                    format!("convictions[{i}].{field}"),
-                    format!("{} is before the verdict date {}", d.0, c.verdict_date.0),
-                )),
-                _ => Ok(()),
-            }
-        };
-        later("probation_end", &c.probation_end)?;
-        later("sentence_end", &c.sentence_end)?;
-        later("expunged_by_court", &c.expunged_by_court)?;
+        check_conviction(i, c)?;
     }
     for (i, o) in p.admin_offences.iter().enumerate() {
-        check_text(&format!("admin_offences[{i}].article"), &o.article, false)?;
-        check_text(&format!("admin_offences[{i}].penalty"), &o.penalty, false)?;
-        if let Some(e) = o.executed_date
-            && e.0 < o.decision_date.0
-        {
-            return Err(LineError::new(
-                format!("admin_offences[{i}].executed_date"),
-                format!("{} is before the decision date {}", e.0, o.decision_date.0),
-            ));
-        }
+        check_offence(i, o)?;
     }
     Ok(())
+}
+
+fn check_conviction(i: usize, c: &SourceConviction) -> Result<(), LineError> {
+    check_text(&format!("convictions[{i}].court"), &c.court, false)?;
+    check_len(&format!("convictions[{i}].articles"), c.articles.len())?;
+    for (j, a) in c.articles.iter().enumerate() {
+        check_text(&format!("convictions[{i}].articles[{j}]"), a, false)?;
+    }
+    let later = |field: &str, d: &Option<Date>| -> Result<(), LineError> {
+        match d {
+            Some(d) if d.0 < c.verdict_date.0 => Err(LineError::new(
+                format!("convictions[{i}].{field}"),
+                format!("{} is before the verdict date {}", d.0, c.verdict_date.0),
+            )),
+            _ => Ok(()),
+        }
+    };
+    later("probation_end", &c.probation_end)?;
+    later("sentence_end", &c.sentence_end)?;
+    later("expunged_by_court", &c.expunged_by_court)?;
+    Ok(())
+}
+
+fn check_offence(i: usize, o: &SourceAdminOffence) -> Result<(), LineError> {
+    check_text(&format!("admin_offences[{i}].article"), &o.article, false)?;
+    check_text(&format!("admin_offences[{i}].penalty"), &o.penalty, false)?;
+    if let Some(e) = o.executed_date
+        && e.0 < o.decision_date.0
+    {
+        return Err(LineError::new(
+            format!("admin_offences[{i}].executed_date"),
+            format!("{} is before the decision date {}", e.0, o.decision_date.0),
+        ));
+    }
+    Ok(())
+}
+
+/// How one line of the export was read.
+#[derive(Debug)]
+pub enum LineOutcome {
+    /// Read in full.
+    Good(SourcePerson),
+    /// Damaged, but the person's identity could be read: kept with what could be read and the
+    /// damage noted (`SourcePerson::damage`).
+    Damaged(SourcePerson, LineError),
+    /// Nothing that identifies a person could be read.
+    Unreadable(LineError),
+}
+
+/// Read one line: in full when it is good, else salvage what identifies the person.
+/// `line_no` (1-based) names a person whose `person_id` is missing.
+pub fn read_line(line: &[u8], line_no: u64) -> LineOutcome {
+    match parse_line(line) {
+        Ok(p) => LineOutcome::Good(p),
+        Err(e) => match salvage_line(line, line_no, &e) {
+            Some(p) => LineOutcome::Damaged(p, e),
+            None => LineOutcome::Unreadable(e),
+        },
+    }
+}
+
+/// Salvage a line `parse_line` rejected with `error`: the first JSON object of the line (bad
+/// UTF-8 replaced, trailing text ignored), its names, IIN, birth date (`PartialDate::salvage`),
+/// sex and aliases as far as they can be read, every record that reads and checks, and every
+/// other record as an `UnreadableRecord`. `None` when the line holds no object with a name or
+/// an IIN: then nothing identifies a person.
+pub fn salvage_line(line: &[u8], line_no: u64, error: &LineError) -> Option<SourcePerson> {
+    use serde_json::Value;
+    let text = String::from_utf8_lossy(line);
+    let value = serde_json::Deserializer::from_str(&text)
+        .into_iter::<Value>()
+        .next()?
+        .ok()?;
+    let object = value.as_object()?;
+    let get = |key: &str| object.get(key).and_then(salvage_text);
+    let surname = get("surname").unwrap_or_default();
+    let given_name = get("given_name").unwrap_or_default();
+    let iin = match object.get("iin") {
+        Some(Value::Number(n)) => n.as_u64().map(|n| format!("{n:012}")),
+        Some(v) => salvage_text(v),
+        None => None,
+    };
+    if surname.is_empty() && given_name.is_empty() && iin.is_none() {
+        return None;
+    }
+    let person_id = get("person_id").unwrap_or_else(|| format!("(no person_id, line {line_no})"));
+    let birth_date = match object.get("birth_date") {
+        Some(Value::String(s)) => PartialDate::salvage(s),
+        Some(Value::Number(n)) => PartialDate::salvage(&n.to_string()),
+        _ => None,
+    }
+    .map(BirthDate);
+    let sex = object
+        .get("sex")
+        .and_then(Value::as_str)
+        .and_then(salvage_sex);
+    let aliases = match object.get("aliases") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|a| {
+                let a = a.as_object()?;
+                let get = |key: &str| a.get(key).and_then(salvage_text);
+                let alias = SourceAlias {
+                    surname: get("surname").unwrap_or_default(),
+                    given_name: get("given_name").unwrap_or_default(),
+                    patronymic: get("patronymic"),
+                };
+                (!alias.surname.is_empty() || !alias.given_name.is_empty()).then_some(alias)
+            })
+            .take(MAX_LIST_LEN)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut unreadable = Vec::new();
+    let convictions = salvage_records(
+        object.get("convictions"),
+        RecordList::Convictions,
+        |i, v| {
+            let c: SourceConviction =
+                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+            check_conviction(i, &c).map_err(|e| e.to_string())?;
+            Ok(c)
+        },
+        &mut unreadable,
+    );
+    let admin_offences = salvage_records(
+        object.get("admin_offences"),
+        RecordList::AdminOffences,
+        |i, v| {
+            let o: SourceAdminOffence =
+                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+            check_offence(i, &o).map_err(|e| e.to_string())?;
+            Ok(o)
+        },
+        &mut unreadable,
+    );
+    Some(SourcePerson {
+        person_id,
+        iin,
+        surname,
+        given_name,
+        patronymic: get("patronymic"),
+        birth_date,
+        sex,
+        citizenship: get("citizenship"),
+        aliases,
+        convictions,
+        admin_offences,
+        damage: Some(Damage {
+            error: error.to_string(),
+            unreadable,
+        }),
+    })
+}
+
+/// A string (or number) field of a damaged line, made storable: control characters become
+/// spaces, the ends are trimmed and the text is cut at `MAX_FIELD_BYTES`. `None` when blank.
+fn salvage_text(v: &serde_json::Value) -> Option<String> {
+    let raw = match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let trimmed = cleaned.trim();
+    let cut = trimmed
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|&end| end <= MAX_FIELD_BYTES)
+        .last()
+        .unwrap_or(0);
+    let kept = trimmed[..cut].trim_end();
+    (!kept.is_empty()).then(|| kept.to_string())
+}
+
+/// The sex as other systems write it (M/F in Latin or Cyrillic, Russian and Kazakh words).
+fn salvage_sex(s: &str) -> Option<Sex> {
+    match s.trim().to_lowercase().as_str() {
+        "m" | "м" | "male" | "man" | "муж" | "мужской" | "ер" | "1" => Some(Sex::Male),
+        "f" | "ж" | "female" | "woman" | "жен" | "женский" | "әйел" | "2" => {
+            Some(Sex::Female)
+        }
+        _ => None,
+    }
+}
+
+/// The records of one list of a damaged line: those that read and check, in order; the rest go
+/// to `unreadable` as JSON text. A value that is not a list counts as one unreadable record.
+fn salvage_records<T>(
+    value: Option<&serde_json::Value>,
+    list: RecordList,
+    read: impl Fn(usize, &serde_json::Value) -> Result<T, String>,
+    unreadable: &mut Vec<UnreadableRecord>,
+) -> Vec<T> {
+    let raw_text = |v: &serde_json::Value| {
+        let mut text = v.to_string();
+        if text.len() > MAX_RAW_RECORD_BYTES {
+            let mut cut = MAX_RAW_RECORD_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        text
+    };
+    let items = match value {
+        None | Some(serde_json::Value::Null) => return Vec::new(),
+        Some(serde_json::Value::Array(items)) => items,
+        Some(other) => {
+            unreadable.push(UnreadableRecord {
+                list,
+                position: 0,
+                raw: raw_text(other),
+                reason: "not a list".into(),
+            });
+            return Vec::new();
+        }
+    };
+    let mut read_ok = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match read(i, item) {
+            Ok(record) => read_ok.push(record),
+            Err(reason) => unreadable.push(UnreadableRecord {
+                list,
+                position: i as u32,
+                raw: raw_text(item),
+                reason,
+            }),
+        }
+    }
+    read_ok
 }
 
 #[cfg(test)]
@@ -340,5 +587,97 @@ mod tests {
             e.field == "given_name" || e.field.starts_with("aliases"),
             "{e}"
         );
+    }
+
+    fn salvaged(line: &str) -> SourcePerson {
+        match read_line(line.as_bytes(), 7) {
+            LineOutcome::Damaged(p, _) => p,
+            other => panic!("not salvaged: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn salvage_reads_identity_written_other_ways() {
+        let p = salvaged(
+            r#"{"person_id":42,"iin":50412300129,"surname":"Жұмабаев\tЕрлан","given_name":"","sex":"муж","birth_date":"12.04.1987","aliases":[{"surname":"Жумабаев"},{"x":1},"no"],"convictions":"yes"}"#,
+        );
+        assert_eq!(p.person_id, "42");
+        assert_eq!(p.iin.as_deref(), Some("050412300129"));
+        assert_eq!(p.surname, "Жұмабаев Ерлан");
+        assert_eq!(p.given_name, "");
+        assert_eq!(p.sex, Some(Sex::Male));
+        assert_eq!(p.birth_date.unwrap().0.to_string(), "1987-04-12");
+        assert_eq!(p.aliases.len(), 1);
+        let damage = p.damage.unwrap();
+        assert_eq!(damage.unreadable.len(), 1);
+        assert_eq!(damage.unreadable[0].raw, r#""yes""#);
+        assert_eq!(damage.unreadable[0].reason, "not a list");
+        for (word, sex) in [("f", Sex::Female), ("Ж", Sex::Female), ("Male", Sex::Male)] {
+            let p = salvaged(&GOOD.replace(r#""sex":"M""#, &format!(r#""sex":"{word}""#)));
+            assert_eq!(p.sex, Some(sex), "{word}");
+        }
+        assert_eq!(
+            salvaged(&GOOD.replace(r#""sex":"M""#, r#""sex":"?""#)).sex,
+            None
+        );
+    }
+
+    #[test]
+    fn salvage_keeps_every_record_readable_or_not() {
+        let bad = GOOD.replace(
+            r#""admin_offences":[]"#,
+            r#""admin_offences":[{"decision_date":"2023-09-14","article":"434","penalty":"штраф"},{"decision_date":"2023-09-14","article":"434","penalty":"штраф","executed_date":"2020-01-01"}]"#,
+        );
+        let p = salvaged(&bad);
+        assert_eq!(p.convictions.len(), 1);
+        assert_eq!(p.admin_offences.len(), 1);
+        let damage = p.damage.unwrap();
+        assert!(
+            damage.error.starts_with("admin_offences[1].executed_date"),
+            "{}",
+            damage.error
+        );
+        assert_eq!(damage.unreadable.len(), 1);
+        let u = &damage.unreadable[0];
+        assert_eq!((u.list, u.position), (RecordList::AdminOffences, 1));
+        assert!(u.raw.contains("2020-01-01"));
+        assert!(
+            u.reason.contains("before the decision date"),
+            "{}",
+            u.reason
+        );
+    }
+
+    #[test]
+    fn salvage_needs_a_name_or_an_iin() {
+        for line in [
+            "{not json",
+            "[1,2,3]",
+            r#"{"person_id":"P1","surname":" ","given_name":null}"#,
+            r#""Жұмабаев""#,
+        ] {
+            assert!(
+                matches!(read_line(line.as_bytes(), 1), LineOutcome::Unreadable(_)),
+                "{line}"
+            );
+        }
+        let p = salvaged(r#"{"iin":"870412300129"}"#);
+        assert_eq!(p.person_id, "(no person_id, line 7)");
+        assert!(matches!(
+            read_line(GOOD.as_bytes(), 1),
+            LineOutcome::Good(_)
+        ));
+    }
+
+    #[test]
+    fn salvaged_text_is_cut_to_the_limit_on_a_char_boundary() {
+        let p = salvaged(
+            &GOOD
+                .replace("Ерлан", &"Ә".repeat(400))
+                .replace(r#""sex":"M""#, r#""sex":1.5"#),
+        );
+        assert!(p.given_name.len() <= MAX_FIELD_BYTES);
+        assert!(p.given_name.len() >= MAX_FIELD_BYTES - 1);
+        assert!(p.given_name.chars().all(|c| c == 'Ә'));
     }
 }

@@ -25,7 +25,7 @@ pub fn build(source: &Path, out: &Path, max_bad_share: f64) -> Result<()> {
     let summary = summary.with_context(|| format!("building the index of {}", source.display()))?;
     let c = &summary.counts;
     eprintln!(
-        "built {}: {} persons, {} names, {} convictions, {} administrative offences; {} bad lines of {} ({} duplicate ids); {} invalid IINs, {} missing IINs; {:.1} MiB on disk; {:.1} s",
+        "built {}: {} persons, {} names, {} convictions, {} administrative offences; {} bad lines of {} ({} kept damaged, {} skipped, {} duplicate ids); {} invalid IINs, {} missing IINs; {:.1} MiB on disk; {:.1} s",
         summary.out_dir.display(),
         c.persons,
         c.names,
@@ -33,6 +33,8 @@ pub fn build(source: &Path, out: &Path, max_bad_share: f64) -> Result<()> {
         c.admin_offences,
         c.bad_lines,
         c.source_lines,
+        c.damaged_lines,
+        c.skipped_lines,
         c.duplicate_ids,
         c.invalid_iins,
         c.missing_iins,
@@ -154,7 +156,10 @@ pub fn lookup(
                 continue;
             }
         }
-        println!("{}", serde_json::to_string(&p.to_source())?);
+        let Some(person) = index.person_source(i) else {
+            continue;
+        };
+        println!("{}", serde_json::to_string(&person)?);
         shown += 1;
     }
     eprintln!("{shown} person(s) found");

@@ -71,6 +71,10 @@ pub struct Candidate {
     pub score: f64,
     pub band: Band,
     pub explanation: Explanation,
+    /// Set when the person was salvaged from a damaged export line: what was wrong with it
+    /// (the clerk checks the person's record itself, `tanu lookup` prints what was kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_damage: Option<String>,
 }
 
 /// The answer to one query.

@@ -9,7 +9,7 @@ use crate::matching::query::{Query, QueryKind};
 use crate::matching::scoring::{
     QueryFeatures, Scored, could_match, could_match_screen, explain, probability, score,
 };
-use crate::rules::{CertificateKind, analyse};
+use crate::rules::{CertificateKind, analyse_damaged};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::path::Path;
@@ -234,6 +234,14 @@ impl Engine {
                     score: (probability(s.total) * 1e6).round() / 1e6,
                     band: s.band,
                     explanation: explain(model, s, p, found_by::names(s.found_by)),
+                    record_damage: self.index.damage(s.person).map(|d| {
+                        let unreadable = d.unreadable.len();
+                        if unreadable == 0 {
+                            d.error.to_string()
+                        } else {
+                            format!("{}; {unreadable} record(s) unreadable", d.error)
+                        }
+                    }),
                 }
             })
             .collect();
@@ -246,7 +254,18 @@ impl Engine {
                     QueryKind::CriminalRecord => CertificateKind::CriminalRecord,
                     QueryKind::AdministrativeOffences => CertificateKind::AdministrativeOffences,
                 };
-                let a = analyse(&p.person_id, &convictions, &offences, kind, query.as_of);
+                let unreadable: Vec<_> = self
+                    .index
+                    .damage(best.person)
+                    .map_or_else(Vec::new, |d| d.to_source().unreadable);
+                let a = analyse_damaged(
+                    &p.person_id,
+                    &convictions,
+                    &offences,
+                    &unreadable,
+                    kind,
+                    query.as_of,
+                );
                 serde_json::to_value(&a).ok()
             }
             _ => None,

@@ -154,7 +154,8 @@ impl Query {
         let birth_date = match input.birth_date.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => Some(
-                PartialDate::parse(s).map_err(|e| QueryError::new("birth_date", e.to_string()))?,
+                PartialDate::parse_written(s)
+                    .map_err(|e| QueryError::new("birth_date", e.to_string()))?,
             ),
         };
         let as_of = match input.as_of.as_deref().map(str::trim) {

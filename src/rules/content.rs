@@ -11,7 +11,7 @@ use super::{RecordAssessment, RecordStatus};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
-use tanu_index::source::{SourceAdminOffence, SourceConviction};
+use tanu_index::source::{RecordList, SourceAdminOffence, SourceConviction, UnreadableRecord};
 
 /// The certificate asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,7 +36,8 @@ pub enum RecordType {
 pub struct RecordAnalysis {
     #[serde(rename = "type")]
     pub record_type: RecordType,
-    /// Position in the person's `convictions` or `admin_offences` array.
+    /// Position in the person's `convictions` or `admin_offences` array of the export line
+    /// (counting the unreadable records of a damaged line).
     pub index: usize,
     pub status: RecordStatus,
     pub effective_date: Option<NaiveDate>,
@@ -93,47 +94,113 @@ pub fn analyse(
         person_id,
         convictions,
         offences,
+        &[],
         kind,
         as_of,
         shipped_term_table(),
     )
 }
 
-/// [`analyse`] with a given term table.
+/// [`analyse`] for a person salvaged from a damaged export line: every record of `kind` that
+/// could not be read is a `needs_clerk` record at its position in the line, and the readable
+/// records keep their positions in the line too.
+pub fn analyse_damaged(
+    person_id: &str,
+    convictions: &[SourceConviction],
+    offences: &[SourceAdminOffence],
+    unreadable: &[UnreadableRecord],
+    kind: CertificateKind,
+    as_of: NaiveDate,
+) -> Analysis {
+    analyse_with_table(
+        person_id,
+        convictions,
+        offences,
+        unreadable,
+        kind,
+        as_of,
+        shipped_term_table(),
+    )
+}
+
+/// Position in the export line of the `k`-th readable record of `list`: the positions of its
+/// unreadable records are skipped.
+fn line_position(k: usize, list: RecordList, unreadable: &[UnreadableRecord]) -> usize {
+    let mut skipped: Vec<usize> = unreadable
+        .iter()
+        .filter(|u| u.list == list)
+        .map(|u| u.position as usize)
+        .collect();
+    skipped.sort_unstable();
+    let mut position = k;
+    for s in skipped {
+        if s <= position {
+            position += 1;
+        }
+    }
+    position
+}
+
+/// [`analyse_damaged`] with a given term table.
 pub fn analyse_with_table(
     person_id: &str,
     convictions: &[SourceConviction],
     offences: &[SourceAdminOffence],
+    unreadable: &[UnreadableRecord],
     kind: CertificateKind,
     as_of: NaiveDate,
     table: &TermTable,
 ) -> Analysis {
-    let record = |record_type, index, a: RecordAssessment| RecordAnalysis {
+    let (list, record_type) = match kind {
+        CertificateKind::CriminalRecord => (RecordList::Convictions, RecordType::Conviction),
+        CertificateKind::AdministrativeOffences => {
+            (RecordList::AdminOffences, RecordType::AdminOffence)
+        }
+    };
+    let record = |k, a: RecordAssessment| RecordAnalysis {
         record_type,
-        index,
+        index: line_position(k, list, unreadable),
         status: a.status,
         effective_date: a.effective_date,
         rule: a.rule,
     };
-    let records: Vec<RecordAnalysis> = match kind {
+    let mut records: Vec<RecordAnalysis> = match kind {
         CertificateKind::CriminalRecord => convictions
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                record(
-                    RecordType::Conviction,
-                    i,
-                    assess_conviction(c, as_of, table),
-                )
-            })
+            .map(|(k, c)| record(k, assess_conviction(c, as_of, table)))
             .collect(),
         CertificateKind::AdministrativeOffences => offences
             .iter()
             .enumerate()
-            .map(|(i, o)| record(RecordType::AdminOffence, i, assess_offence(o, as_of)))
+            .map(|(k, o)| record(k, assess_offence(o, as_of)))
             .collect(),
     };
-    let certificate_text = certificate_text(kind, &records, convictions, offences);
+    records.extend(
+        unreadable
+            .iter()
+            .filter(|u| u.list == list)
+            .map(|u| RecordAnalysis {
+                record_type,
+                index: u.position as usize,
+                status: RecordStatus::NeedsClerk,
+                effective_date: None,
+                rule: format!(
+                    "unreadable in the export ({}); the clerk reads the record itself: {}",
+                    u.reason, u.raw
+                ),
+            }),
+    );
+    records.sort_by_key(|r| r.index);
+    let readable_len = match list {
+        RecordList::Convictions => convictions.len(),
+        RecordList::AdminOffences => offences.len(),
+    };
+    // The place in the readable list of the record at line position `r.index`, if readable.
+    let place = |r: &RecordAnalysis| {
+        (0..readable_len).find(|&k| line_position(k, list, unreadable) == r.index)
+    };
+    let certificate_text = certificate_text(kind, &records, place, convictions, offences);
     Analysis {
         person_id: person_id.to_string(),
         records,
@@ -177,6 +244,7 @@ pub fn describe_offence(o: &SourceAdminOffence) -> String {
 fn certificate_text(
     kind: CertificateKind,
     records: &[RecordAnalysis],
+    place: impl Fn(&RecordAnalysis) -> Option<usize>,
     convictions: &[SourceConviction],
     offences: &[SourceAdminOffence],
 ) -> String {
@@ -189,13 +257,15 @@ fn certificate_text(
     for r in records.iter().filter(|r| r.status == RecordStatus::Current) {
         let (what, until) = match r.record_type {
             RecordType::Conviction => (
-                convictions.get(r.index).map(describe_conviction),
+                place(r)
+                    .and_then(|k| convictions.get(k))
+                    .map(describe_conviction),
                 r.effective_date
                     .map(|d| format!("expunged from {d}"))
                     .unwrap_or_else(|| "no expunction date".into()),
             ),
             RecordType::AdminOffence => (
-                offences.get(r.index).map(describe_offence),
+                place(r).and_then(|k| offences.get(k)).map(describe_offence),
                 r.effective_date
                     .map(|d| format!("counts until {}", d.pred_opt().unwrap_or(d)))
                     .unwrap_or_else(|| "not yet executed".into()),

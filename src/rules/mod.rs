@@ -13,7 +13,9 @@ pub mod expunction;
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
-pub use content::{Analysis, CertificateKind, RecordAnalysis, RecordType, analyse};
+pub use content::{
+    Analysis, CertificateKind, RecordAnalysis, RecordType, analyse, analyse_damaged,
+};
 
 /// What a record means for the certificate on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

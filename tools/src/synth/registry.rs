@@ -316,6 +316,7 @@ fn noisy_row<R: Rng>(
         aliases,
         convictions,
         admin_offences,
+        damage: None,
     }
 }
 
