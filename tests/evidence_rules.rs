@@ -1,5 +1,6 @@
 //! The evidence rules of scoring on a small registry, end to end: a surname one letter off as
-//! written is `close` (even when its skeletons are two edits apart), patronymics that are no
+//! written is `close` (even when its skeletons are two edits apart), and so is one word of a
+//! surname written as several, patronymics that are no
 //! spelling of one another rule a candidate out (an initial or a typo in the suffix never does),
 //! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
 //! of it, and a `close` birth date counts for less when the query's IIN confirms its own date.
@@ -97,6 +98,22 @@ fn a_surname_one_written_letter_off_is_close() {
         "different_man",
         "{d:?}"
     );
+}
+
+#[test]
+fn one_word_of_a_surname_written_as_several_is_close() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // A double surname, and a given name typed into the surname field: without this, a man's
+    // surname `different_man` (−9.9 bits) hides him.
+    for written in ["Мусаев-Ахметов", "Мусаев Нурлан", "АХМЕТОВ МУСАЕВ"]
+    {
+        let d = decide(&engine, written, "Нурлан", None, "1990-03-03", None);
+        assert_eq!(d.decision, Verdict::Review, "{written}: {d:?}");
+        assert_eq!(level(candidate(&d, "M1"), "surname"), "close", "{written}");
+    }
+    // A patronymic marker is not a surname word.
+    let d = decide(&engine, "Кабдуллин ұлы", "Нурлан", None, "1990-03-03", None);
+    assert_ne!(level(candidate(&d, "M1"), "surname"), "close", "{d:?}");
 }
 
 #[test]

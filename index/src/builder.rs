@@ -381,14 +381,15 @@ fn person_entry(p: &SourcePerson) -> PersonEntry {
     let (iin_raw, status, digits) = match p.iin.as_deref().map(str::trim) {
         None | Some("") => (None, iin_status::MISSING, 0),
         Some(raw) => {
-            let digits_only = raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit());
+            let grouped = crate::iin::without_separators(raw);
+            let digits_only = grouped.len() == 12 && grouped.bytes().all(|b| b.is_ascii_digit());
             let status = match Iin::parse(raw) {
                 Ok(_) => iin_status::VALID,
                 Err(_) if digits_only => iin_status::INVALID_DIGITS,
                 Err(_) => iin_status::INVALID_OTHER,
             };
             let digits = if digits_only {
-                raw.parse::<u64>().unwrap_or(0)
+                grouped.parse::<u64>().unwrap_or(0)
             } else {
                 0
             };

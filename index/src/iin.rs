@@ -73,7 +73,23 @@ pub fn check_digit(first11: &[u8; 11]) -> Option<u8> {
     (second != 10).then_some(second as u8)
 }
 
+/// Characters people type inside an IIN to group its digits ("870412 300129", "870412-300129").
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '-'
+}
+
+/// The IIN text without its grouping separators (whitespace, hyphens): what is parsed and what
+/// the digit look-ups use. Other characters stay, so a letter still makes it invalid.
+pub fn without_separators(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_separator) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_separator(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn digits_of(s: &str) -> Result<[u8; 12], IinError> {
+    let s = without_separators(s);
     let count = s.chars().count();
     if count != 12 {
         return Err(IinError::WrongLength(count));
@@ -168,7 +184,8 @@ fn validate(d: [u8; 12]) -> Result<Iin, IinError> {
 }
 
 impl Iin {
-    /// Parse and validate an IIN as entered. Surrounding whitespace is tolerated; nothing else.
+    /// Parse and validate an IIN as entered. Whitespace and hyphens grouping the digits are
+    /// tolerated (`without_separators`); nothing else.
     pub fn parse(s: &str) -> Result<Iin, IinError> {
         validate(digits_of(s.trim())?)
     }
@@ -324,6 +341,28 @@ mod tests {
         assert_eq!(parsed.birth_date(), date(1990, 1, 1));
         assert_eq!(parsed.sex(), IinSex::Male);
         assert_eq!(&parsed.to_string()[..7], "9001013");
+    }
+
+    #[test]
+    fn grouping_separators_are_tolerated_and_nothing_else() {
+        let want = Iin::parse("870412300129").unwrap();
+        for grouped in [
+            "870412 300129",
+            " 8704 1230 0129 ",
+            "870412-300129",
+            "870412\u{a0}300129",
+        ] {
+            assert_eq!(Iin::parse(grouped), Ok(want), "{grouped:?}");
+        }
+        assert_eq!(without_separators("870412 300129"), "870412300129");
+        assert!(matches!(
+            Iin::parse("870412_300129"),
+            Err(IinError::WrongLength(13))
+        ));
+        assert!(matches!(
+            Iin::parse("870412.30012"),
+            Err(IinError::NotDigits('.'))
+        ));
     }
 
     #[test]

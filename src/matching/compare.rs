@@ -179,6 +179,31 @@ pub fn surname_level(
     }
 }
 
+/// Whether one word of a surname written as several words (a double surname "Ахметова-Сейтова"
+/// or "Ахметова Сейтова", or a given name typed into the surname field) is the other side's
+/// surname or one of its words: equal skeletons or stems, at least three letters, never a
+/// patronymic particle ("оглы", "ұлы"). False when both sides are single words. Allocates only
+/// when a side has more than one word.
+pub fn surname_word_agrees(a: &str, b: &str) -> bool {
+    let several = |s: &str| s.trim().contains(|c: char| c.is_whitespace() || c == '-');
+    if !several(a) && !several(b) {
+        return false;
+    }
+    let words = |s: &str| -> Vec<(String, String)> {
+        s.split(|c: char| c.is_whitespace() || c == '-')
+            .map(tanu_index::name::skeleton)
+            .filter(|w| w.chars().count() >= 3 && !tanu_index::name::is_particle(w))
+            .map(|w| {
+                let stem = tanu_index::name::surname_stem(&w);
+                (w, stem)
+            })
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    wa.iter()
+        .any(|(sa, ta)| wb.iter().any(|(sb, tb)| sa == sb || ta == tb))
+}
+
 /// Longest name, in letters, that `written_one_edit` compares.
 const WRITTEN_MAX: usize = 48;
 
@@ -529,6 +554,22 @@ mod tests {
 
     fn pd(s: &str) -> Option<PartialDate> {
         Some(PartialDate::parse(s).unwrap())
+    }
+
+    #[test]
+    fn surname_words() {
+        assert!(surname_word_agrees("Ахметова-Сейтова", "Сейтова"));
+        assert!(surname_word_agrees("Ахметова Сейтова", "Сейтов"));
+        assert!(surname_word_agrees("Иванов", "ИВАНОВ АЛЕКСЕЙ"));
+        assert!(surname_word_agrees("Ким-Пак", "Пак Ли"));
+        // Single words on both sides are the caller's business (skeleton and typo levels).
+        assert!(!surname_word_agrees("Иванов", "Иванов"));
+        assert!(!surname_word_agrees("Ахметова-Сейтова", "Жумабаева"));
+        // Markers and short words never agree on their own.
+        assert!(!surname_word_agrees("Мамедов оглы", "Алиев оглы"));
+        assert!(!surname_word_agrees("Серік ұлы", "Болат ұлы"));
+        assert!(!surname_word_agrees("Ли Ан", "Ан"));
+        assert!(!surname_word_agrees(" - ", "-"));
     }
 
     #[test]

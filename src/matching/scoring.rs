@@ -6,8 +6,8 @@
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
     IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least,
-    one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level, within_one_edit,
-    written_one_edit,
+    one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level,
+    surname_word_agrees, within_one_edit, written_one_edit,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -17,7 +17,7 @@ use tanu_index::format::{
     ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, TERM_SHAPE_LONG,
     effective_birth_key, iin_status, letter_mask, phon_hash, screen_flags,
 };
-use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex};
+use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex, without_separators};
 use tanu_index::keys::NamePair;
 use tanu_index::name::{patronymic_root, phonetic_key};
 use tanu_index::reader::RegistryIndex;
@@ -97,6 +97,7 @@ impl QueryFeatures {
                 (Some(side), Some((PartialDate::from(iin.birth_date()), sex)))
             }
             QueryIin::Invalid { raw, .. } => {
+                let raw = without_separators(raw);
                 if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
                     let digits = digits_of(raw.parse().unwrap_or(0));
                     let side = IinSide {
@@ -723,7 +724,7 @@ pub fn score(
     // A surname one letter off as written (Мусаев / Мцсаев: two edits between skeletons, as ц
     // transliterates to two letters) is a typo: close. A man's surname rarely changes, so its
     // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,
-    // not a change, and keeps the plain level.
+    // not a change, and keeps the plain level. One word of a double surname agreeing is close.
     if best.levels[0] == level::surname::DIFFERENT {
         // Written forms and skeleton typos are compared for the straight alignment only.
         let name = p
@@ -736,7 +737,11 @@ pub fn score(
                 q.surname.len().min(n.surname_skel.len()) >= 2
                     && within_one_edit(&q.surname, &n.surname_skel)
             });
-        let to = if letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS) {
+        // One word of a surname written as several is the other's surname (a double surname,
+        // or a given name typed into the surname field): as close as a typo.
+        let word_agrees =
+            || name.is_some_and(|n| surname_word_agrees(&q.surname_written, &n.surname));
+        let to = if letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS) || word_agrees() {
             level::surname::CLOSE
         } else if !typo_only && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male)) {
             level::surname::DIFFERENT_MAN

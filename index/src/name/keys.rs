@@ -34,7 +34,7 @@ fn is_vowel(b: u8) -> bool {
 }
 
 /// Whether the skeleton is a bare Turkic particle ("uli", "kizi"), written apart from the name.
-pub(crate) fn is_particle(skel: &str) -> bool {
+pub fn is_particle(skel: &str) -> bool {
     TURKIC.contains(&skel)
 }
 

@@ -8,10 +8,10 @@ mod script;
 #[cfg(test)]
 mod tests;
 
-pub use keys::{patronymic_root, phonetic_key, surname_stem};
+pub use keys::{is_particle, patronymic_root, phonetic_key, surname_stem};
 pub use script::skeleton;
 
-use keys::{PatronymicKind, canon_root, is_particle, patronymic_split};
+use keys::{PatronymicKind, canon_root, patronymic_split};
 
 /// A full name split into its fields, as raw text (best effort).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
