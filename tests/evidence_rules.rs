@@ -28,7 +28,27 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         person("S1", "Жуманов", "Ерлан", None, "1979"),
         person("S2", "Омаров", "Бекзат", None, "1982-06"),
         person("D1", "Каримов", "Тимур", Some("Ахметович"), "1970-10-10"),
+        person("A1", "Оспанова", "Әсел", None, "1992-09-09"),
     ];
+    // I1 states 1976-05-07, but its valid IIN encodes 1976-07-05: the record contradicts itself.
+    let iin = Iin::from_parts(
+        NaiveDate::from_ymd_opt(1976, 7, 5).unwrap(),
+        IinSex::Female,
+        5138,
+    )
+    .unwrap();
+    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    lines.push(
+        person(
+            "I1",
+            "Жетпісбаева",
+            "Гүлнар",
+            Some("Дәурен қызы"),
+            "1976-05-07",
+        )
+        .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#))
+        .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
     let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
@@ -211,4 +231,65 @@ fn a_close_birth_date_against_an_iin_confirmed_one_is_the_registry_typo_level() 
             .weight
     };
     assert!(weight(a) < weight(b), "{} !< {}", weight(a), weight(b));
+}
+
+#[test]
+fn a_given_name_one_written_letter_off_is_close_in_either_order() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // "Әсец" / "Әсел": ц transliterates to two letters, so the skeletons are two edits apart
+    // (Jaro-Winkler 0.85, below `close`).
+    let d = decide(&engine, "Оспанова", "Әсец", None, "1992-09-09", None);
+    assert_eq!(level(candidate(&d, "A1"), "given_name"), "close", "{d:?}");
+    // Swapped order: the query's surname field holds the given name, compared as the surname.
+    let d = decide(&engine, "Әсец", "Оспанова", None, "1992-09-09", None);
+    let c = candidate(&d, "A1");
+    assert_eq!(level(c, "surname"), "close", "{d:?}");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let d = decide(&engine, "Оспанова", "Әсем", None, "1992-09-09", None);
+    assert_ne!(level(candidate(&d, "A1"), "given_name"), "exact", "{d:?}");
+}
+
+#[test]
+fn a_record_contradicting_its_own_iin_is_compared_on_both_dates() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    for (query_date, want) in [("1976-07-05", "exact"), ("1976-05-07", "exact")] {
+        let d = decide(
+            &engine,
+            "Жетпісбаева",
+            "Гүлнар",
+            Some("Дәурен қызы"),
+            query_date,
+            None,
+        );
+        let c = candidate(&d, "I1");
+        assert_eq!(level(c, "birth_date"), want, "{query_date}: {d:?}");
+        let note = c
+            .explanation
+            .fields
+            .iter()
+            .find(|f| f.field == "birth_date")
+            .and_then(|f| f.note.clone())
+            .unwrap();
+        let from_iin = query_date == "1976-07-05";
+        assert_eq!(
+            note.contains("its IIN says 1976-07-05, compared"),
+            from_iin,
+            "{note}"
+        );
+    }
+    // A date far from both is still another person's.
+    let d = decide(
+        &engine,
+        "Жетпісбаева",
+        "Гүлнар",
+        Some("Дәурен қызы"),
+        "1979-01-28",
+        None,
+    );
+    assert!(
+        d.candidates
+            .iter()
+            .all(|c| c.person_id != "I1" || c.explanation.ruled_out.is_some()),
+        "{d:?}"
+    );
 }

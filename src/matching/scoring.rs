@@ -29,6 +29,8 @@ pub struct QueryFeatures {
     pub surname: String,
     /// The surname as the query wrote it (for `compare::written_one_edit`).
     pub surname_written: String,
+    /// The given name as the query wrote it (for `compare::written_one_edit`).
+    pub given_written: String,
     pub surname_stem: String,
     pub surname_phon: String,
     /// The surname field read as a patronymic ("Нұрланұлы" → its root), else empty.
@@ -139,6 +141,7 @@ impl QueryFeatures {
             surname_root,
             surname: n.surname.clone(),
             surname_written: query.surname.clone(),
+            given_written: query.given_name.clone(),
             surname_stem: n.surname_stem.clone(),
             given_phon_hash: phon_hash(&phonetic_key(&n.given)),
             given_letters: letter_mask(n.given.as_bytes()),
@@ -210,6 +213,9 @@ pub struct Scored {
     /// Reviewed below the threshold: one side holds neither an IIN nor a full birth date and
     /// the other agrees with all it holds (`sparse_agreement`).
     pub sparse_record: bool,
+    /// The birth date compared is the one the record's valid IIN encodes, not the other full
+    /// date the record states (`PersonIin::other_birth`).
+    pub birth_from_iin: bool,
 }
 
 /// Evidence that rules a candidate out, whatever the other fields say.
@@ -323,10 +329,6 @@ fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
         || given_compatible(&q.given, "", &c.surname_skel, "")
 }
 
-/// Whether a person not linked by an IIN path could survive scoring: false exactly when scoring
-/// would rule it out by the birth date or the given names (see `RuledOut`). Candidates that no
-/// IIN path found cannot have an exact or one-edit IIN (those paths probe every such IIN), so
-/// the engine skips these without scoring them.
 /// The birth date the record gives (`format::effective_birth_key`): its IIN's date stands in for
 /// a missing or partial stated date it agrees with.
 fn record_birth_key(p: &ArchivedPersonEntry) -> u32 {
@@ -337,8 +339,17 @@ fn record_birth_key(p: &ArchivedPersonEntry) -> u32 {
     )
 }
 
+/// Whether a person not linked by an IIN path could survive scoring: false exactly when scoring
+/// would rule it out by the birth date or the given names (see `RuledOut`). Candidates that no
+/// IIN path found cannot have an exact or one-edit IIN (those paths probe every such IIN), so
+/// the engine skips these without scoring them. A record whose valid IIN encodes another full
+/// date than the one it states passes on either (`PersonIin::other_birth`).
 pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntry) -> bool {
-    if !dates.passes(record_birth_key(p)) {
+    if !dates.passes(record_birth_key(p))
+        && !person_iin(p)
+            .other_birth
+            .is_some_and(|d| dates.passes(d.to_key()))
+    {
         return false;
     }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
@@ -492,6 +503,19 @@ fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic
         || jaro_winkler_at_least(&q.given, c, LOOSE_GIVEN_JW)
 }
 
+/// A given-name level, raised from `different` to `close` when the two names as written are one
+/// edit apart with at least `CLOSE_MIN_LETTERS` letters: a typo in a letter that transliterates
+/// to two (Әсел / Әсец: ц → ts) is two edits between skeletons but one as written.
+fn written_close(level: u8, q_written: &str, c_written: &str) -> u8 {
+    if level == level::part::DIFFERENT
+        && written_one_edit(q_written, c_written).is_some_and(|n| n >= CLOSE_MIN_LETTERS)
+    {
+        level::part::CLOSE
+    } else {
+        level
+    }
+}
+
 /// A name-part level (exact, close, different, missing; never phonetic here) as a surname level.
 fn as_surname_level(part: u8) -> u8 {
     match part {
@@ -535,7 +559,11 @@ fn patronymic_compatible(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
 fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> NameScore {
     let c_patr = c.patronymic_root.as_ref().map_or("", |s| s.as_str());
     let c_patr_phon = c.patronymic_phon.as_str();
-    let g = part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon);
+    let g = written_close(
+        part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon),
+        &q.given_written,
+        &c.given_name,
+    );
     let straight = [
         surname_level(
             &q.surname,
@@ -551,8 +579,16 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
     let mut best = name_score(model, straight, q, Alignment::Straight, true);
     // Swapped: the query's surname is the registry's given name and the other way round.
     // (Spellings only: the phonetic keys of a given name and of a surname stem differ in kind.)
-    let swap_s = as_surname_level(part_level(&q.surname, "", &c.given_skel, ""));
-    let swap_g = part_level(&q.given, "", &c.surname_skel, "");
+    let swap_s = as_surname_level(written_close(
+        part_level(&q.surname, "", &c.given_skel, ""),
+        &q.surname_written,
+        &c.given_name,
+    ));
+    let swap_g = written_close(
+        part_level(&q.given, "", &c.surname_skel, ""),
+        &q.given_written,
+        &c.surname,
+    );
     if swap_s != level::surname::DIFFERENT || swap_g != level::part::DIFFERENT {
         let swapped = name_score(
             model,
@@ -645,6 +681,9 @@ fn sparse_agreement(
 struct PersonIin {
     side: Option<IinSide>,
     sex_from_iin: Option<Sex>,
+    /// The full date a valid IIN encodes when the record states another full date: the record
+    /// contradicts itself, one of the two is a typo, and the query is compared with both.
+    other_birth: Option<PartialDate>,
 }
 
 fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
@@ -653,6 +692,7 @@ fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
         return PersonIin {
             side: None,
             sex_from_iin: None,
+            other_birth: None,
         };
     }
     let digits = digits_of(p.iin_digits.to_native());
@@ -674,6 +714,7 @@ fn person_iin(p: &ArchivedPersonEntry) -> PersonIin {
             trusted: valid && consistent_birth && consistent_sex,
         }),
         sex_from_iin: info.map(|(_, s)| s),
+        other_birth: info.map(|(d, _)| d).filter(|_| valid && !consistent_birth),
     }
 }
 
@@ -715,6 +756,18 @@ pub fn score(
         let b2 = birth_level(Some(alt), c_birth);
         if model.weight(Field::BirthDate, b2) > model.weight(Field::BirthDate, birth) {
             birth = b2;
+        }
+    }
+    let mut birth_from_iin = false;
+    if let Some(other) = piin.other_birth {
+        for query_date in [q.birth, q.birth_alt] {
+            let b3 = birth_level(query_date, Some(other));
+            if query_date.is_some()
+                && model.weight(Field::BirthDate, b3) > model.weight(Field::BirthDate, birth)
+            {
+                birth = b3;
+                birth_from_iin = true;
+            }
         }
     }
     if birth == level::birth::CLOSE && q.birth_confirmed {
@@ -820,6 +873,7 @@ pub fn score(
         ruled_out,
         found_by,
         sparse_record,
+        birth_from_iin,
     }
 }
 
@@ -872,6 +926,14 @@ pub fn explain(
                 },
                 Field::BirthDate => Some(
                     match (p.birth_date(), PartialDate::from_key(record_birth_key(p))) {
+                        (Some(b), _) if s.birth_from_iin => {
+                            match iin_date_and_sex(&digits_of(p.iin_digits.to_native())) {
+                                Some((e, _)) => {
+                                    format!("registry: {b}; its IIN says {e}, compared")
+                                }
+                                None => format!("registry: {b}"),
+                            }
+                        }
                         (Some(b), Some(e)) if b != e => {
                             format!("registry: {b}; its IIN says {e}, compared")
                         }
