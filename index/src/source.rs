@@ -405,23 +405,13 @@ pub fn salvage_line(line: &[u8], line_no: u64, error: &LineError) -> Option<Sour
     let convictions = salvage_records(
         object.get("convictions"),
         RecordList::Convictions,
-        |i, v| {
-            let c: SourceConviction =
-                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
-            check_conviction(i, &c).map_err(|e| e.to_string())?;
-            Ok(c)
-        },
+        |i, v| read_record(v, |c| check_conviction(i, c)),
         &mut unreadable,
     );
     let admin_offences = salvage_records(
         object.get("admin_offences"),
         RecordList::AdminOffences,
-        |i, v| {
-            let o: SourceAdminOffence =
-                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
-            check_offence(i, &o).map_err(|e| e.to_string())?;
-            Ok(o)
-        },
+        |i, v| read_record(v, |o| check_offence(i, o)),
         &mut unreadable,
     );
     Some(SourcePerson {
@@ -441,6 +431,16 @@ pub fn salvage_line(line: &[u8], line_no: u64, error: &LineError) -> Option<Sour
             unreadable,
         }),
     })
+}
+
+/// One record of a damaged line, decoded and checked; the reason when it cannot be.
+fn read_record<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    check: impl Fn(&T) -> Result<(), LineError>,
+) -> Result<T, String> {
+    let record: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    check(&record).map_err(|e| e.to_string())?;
+    Ok(record)
 }
 
 /// A string (or number) field of a damaged line, made storable: control characters become

@@ -90,15 +90,7 @@ pub fn analyse(
     kind: CertificateKind,
     as_of: NaiveDate,
 ) -> Analysis {
-    analyse_with_table(
-        person_id,
-        convictions,
-        offences,
-        &[],
-        kind,
-        as_of,
-        shipped_term_table(),
-    )
+    analyse_damaged(person_id, convictions, offences, &[], kind, as_of)
 }
 
 /// [`analyse`] for a person salvaged from a damaged export line: every record of `kind` that
