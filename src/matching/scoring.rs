@@ -345,12 +345,19 @@ fn record_birth_key(p: &ArchivedPersonEntry) -> u32 {
 /// the engine skips these without scoring them. A record whose valid IIN encodes another full
 /// date than the one it states passes on either (`PersonIin::other_birth`).
 pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntry) -> bool {
-    if !dates.passes(record_birth_key(p))
-        && !person_iin(p)
-            .other_birth
-            .is_some_and(|d| dates.passes(d.to_key()))
-    {
-        return false;
+    if !dates.passes(record_birth_key(p)) {
+        // Most records' IINs encode the date they state (same YYMMDD): decide those without
+        // decoding the IIN.
+        let stated = p.birth_key.to_native();
+        let contradicts = p.iin_status == iin_status::VALID
+            && u64::from(stated % 1_000_000) != p.iin_digits.to_native() / 1_000_000;
+        if !contradicts
+            || !person_iin(p)
+                .other_birth
+                .is_some_and(|d| dates.passes(d.to_key()))
+        {
+            return false;
+        }
     }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
 }
@@ -579,12 +586,21 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
     let mut best = name_score(model, straight, q, Alignment::Straight, true);
     // Swapped: the query's surname is the registry's given name and the other way round.
     // (Spellings only: the phonetic keys of a given name and of a surname stem differ in kind.)
-    let swap_s = as_surname_level(written_close(
+    // The written forms are compared only when the straight given names differ: a swapped
+    // alignment resting on a written typo never beats a straight one whose given names agree.
+    let written = |level: u8, a: &str, b: &str| {
+        if g == level::part::DIFFERENT {
+            written_close(level, a, b)
+        } else {
+            level
+        }
+    };
+    let swap_s = as_surname_level(written(
         part_level(&q.surname, "", &c.given_skel, ""),
         &q.surname_written,
         &c.given_name,
     ));
-    let swap_g = written_close(
+    let swap_g = written(
         part_level(&q.given, "", &c.surname_skel, ""),
         &q.given_written,
         &c.surname,
