@@ -345,19 +345,12 @@ fn record_birth_key(p: &ArchivedPersonEntry) -> u32 {
 /// the engine skips these without scoring them. A record whose valid IIN encodes another full
 /// date than the one it states passes on either (`PersonIin::other_birth`).
 pub fn could_match(q: &QueryFeatures, dates: &DateFilter, p: &ArchivedPersonEntry) -> bool {
-    if !dates.passes(record_birth_key(p)) {
-        // Most records' IINs encode the date they state (same YYMMDD): decide those without
-        // decoding the IIN.
-        let stated = p.birth_key.to_native();
-        let contradicts = p.iin_status == iin_status::VALID
-            && u64::from(stated % 1_000_000) != p.iin_digits.to_native() / 1_000_000;
-        if !contradicts
-            || !person_iin(p)
-                .other_birth
-                .is_some_and(|d| dates.passes(d.to_key()))
-        {
-            return false;
-        }
+    if !dates.passes(record_birth_key(p))
+        && !person_iin(p)
+            .other_birth
+            .is_some_and(|d| dates.passes(d.to_key()))
+    {
+        return false;
     }
     q.given.is_empty() || p.names.iter().any(|c| entry_given_ok(q, c))
 }

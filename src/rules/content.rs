@@ -327,6 +327,67 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_records_keep_every_record_at_its_line_position() {
+        // The line held [readable, unreadable, readable, unreadable]; the second readable one
+        // is current and must be described under its line position 2.
+        let mut current = conviction(Some("2024-06-01"));
+        current.court = "Қарағанды".into();
+        let readable = [conviction(Some("2016-01-15")), current];
+        let unreadable = |position| UnreadableRecord {
+            list: RecordList::Convictions,
+            position,
+            raw: format!("{{\"verdict_date\":\"2019-02-3{position}\"}}"),
+            reason: "impossible date".into(),
+        };
+        let lost = [unreadable(3), unreadable(1)];
+        let a = analyse_damaged(
+            "P1",
+            &readable,
+            &[],
+            &lost,
+            CertificateKind::CriminalRecord,
+            d("2026-01-01"),
+        );
+        let at: Vec<(usize, RecordStatus)> =
+            a.records.iter().map(|r| (r.index, r.status)).collect();
+        assert_eq!(at[1], (1, RecordStatus::NeedsClerk));
+        assert_eq!(at[3], (3, RecordStatus::NeedsClerk));
+        assert_eq!((at[0].0, at[2].0), (0, 2));
+        assert_eq!(at[2].1, RecordStatus::Current);
+        assert!(
+            a.records[3].rule.contains("2019-02-33"),
+            "{}",
+            a.records[3].rule
+        );
+        assert!(a.needs_clerk());
+        assert!(
+            a.certificate_text
+                .starts_with("undetermined until the clerk decides convictions at index 1, 3"),
+            "{}",
+            a.certificate_text
+        );
+        assert!(
+            a.certificate_text.contains("Қарағанды"),
+            "{}",
+            a.certificate_text
+        );
+        // Offences of a criminal-record person are not its business.
+        let other = UnreadableRecord {
+            list: RecordList::AdminOffences,
+            ..unreadable(0)
+        };
+        let a = analyse_damaged(
+            "P1",
+            &readable,
+            &[],
+            &[other],
+            CertificateKind::CriminalRecord,
+            d("2026-01-01"),
+        );
+        assert_eq!(a.records.len(), 2);
+    }
+
+    #[test]
     fn json_shape_is_exact() {
         let a = analyse(
             "P1",
