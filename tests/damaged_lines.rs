@@ -2,7 +2,8 @@
 //! read is still screened as convicted, found and reviewed, with the damage in the candidate and
 //! the unreadable record as a `needs_clerk` record of the analysis; a birth date or sex written
 //! another way still counts; an unreadable administrative offence only matters to an
-//! administrative-offence query; a query may write its birth date day first.
+//! administrative-offence query; a whole name typed into the surname field is split; the index
+//! of such a registry verifies; a query may write its birth date day first.
 
 use chrono::NaiveDate;
 use serde_json::json;
@@ -53,6 +54,14 @@ fn engine() -> (tempfile::TempDir, Engine) {
     d4["admin_offences"] =
         json!([{"decision_date": "2024-13-01", "article": "434", "penalty": "штраф"}]);
     lines.push(d4);
+    // D5: the whole name in the surname field, the given name empty.
+    lines.push(line(
+        "D5",
+        "Сейтқали Нұрлан Болатұлы",
+        "",
+        json!("1990-02-14"),
+        "M",
+    ));
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Ерлан", "Бауыржан", "Әсел", "Данияр", "Нурлан"];
     let surnames = ["Ахметов", "Жұмабаев", "Тоқтаров", "Сапарова", "Оспанов"];
@@ -70,8 +79,9 @@ fn engine() -> (tempfile::TempDir, Engine) {
     std::fs::write(&src, text.join("\n") + "\n").unwrap();
     let out = dir.path().join("index");
     let summary = build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
-    assert_eq!(summary.counts.damaged_lines, 4);
-    assert_eq!(summary.counts.persons, 94);
+    assert_eq!(summary.counts.damaged_lines, 5);
+    assert_eq!(summary.counts.persons, 95);
+    tanu_index::reader::verify_index(&out).expect("a damaged registry's index verifies");
     (dir, Engine::open(&out).unwrap())
 }
 
@@ -170,4 +180,18 @@ fn an_unreadable_offence_matters_to_its_own_kind_only() {
         "1983-08-21",
     );
     assert!(d.candidates.iter().all(|c| c.person_id != "D4"), "{d:?}");
+}
+
+#[test]
+fn a_whole_name_in_the_surname_field_is_still_found() {
+    let (_dir, engine) = engine();
+    let d = decide(
+        &engine,
+        "criminal_record",
+        "Сейтқали",
+        "Нұрлан",
+        "1990-02-14",
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    assert_eq!(d.candidates[0].person_id, "D5");
 }

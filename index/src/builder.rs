@@ -16,7 +16,7 @@ use crate::keys::{
     NamePair, block_component, block_hash, deletion_keys, name_keys, name_pair_hash, term_hash,
     within_one_edit,
 };
-use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key};
+use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key, split_full_name};
 use crate::source::{LineError, LineOutcome, RecordList, Sex, SourcePerson, read_line};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -347,6 +347,18 @@ fn install(tmp: &Path, out: &Path, parent: &Path) -> Result<(), BuildError> {
 }
 
 fn name_entry(surname: &str, given: &str, patronymic: Option<&str>) -> NameEntry {
+    // A whole name in the surname field with the given name blank (a salvaged line, or an
+    // exporter that joined the fields): split it as a full name.
+    if given.trim().is_empty() && surname.split_whitespace().nth(1).is_some() {
+        let split = split_full_name(surname);
+        if !split.given_name.is_empty() {
+            let patronymic = patronymic
+                .filter(|p| !p.trim().is_empty())
+                .map(str::to_string)
+                .or(split.patronymic);
+            return name_entry(&split.surname, &split.given_name, patronymic.as_deref());
+        }
+    }
     let n = normalize_name(surname, given, patronymic);
     NameEntry {
         surname_phon: phonetic_key(&n.surname_stem),
