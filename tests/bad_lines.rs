@@ -173,6 +173,7 @@ fn nine_bad_lines_are_reported_and_the_build_succeeds() {
     assert_eq!(counts.bad_lines, 9);
     assert_eq!(counts.damaged_lines, 7);
     assert_eq!(counts.skipped_lines, 1);
+    assert_eq!(counts.unreadable_records, 2);
     assert_eq!(counts.duplicate_ids, 1);
     assert_eq!(counts.persons, 999);
     assert_eq!(index.len(), 999);

@@ -180,6 +180,7 @@ pub fn build_index(
                 counts.bad_lines += 1;
                 counts.damaged_lines += 1;
                 let unreadable = p.damage.as_ref().map_or(0, |d| d.unreadable.len());
+                counts.unreadable_records += unreadable as u64;
                 let records = if unreadable == 0 {
                     String::new()
                 } else {

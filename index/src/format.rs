@@ -691,6 +691,10 @@ pub struct IndexCounts {
     /// Bad lines of which nothing was kept (counted in `bad_lines` too).
     #[serde(default)]
     pub skipped_lines: u64,
+    /// Records of damaged lines that could not be read, kept as their JSON text (not counted in
+    /// `convictions` or `admin_offences`).
+    #[serde(default)]
+    pub unreadable_records: u64,
 }
 
 /// Where an index came from.

@@ -25,12 +25,13 @@ pub fn build(source: &Path, out: &Path, max_bad_share: f64) -> Result<()> {
     let summary = summary.with_context(|| format!("building the index of {}", source.display()))?;
     let c = &summary.counts;
     eprintln!(
-        "built {}: {} persons, {} names, {} convictions, {} administrative offences; {} bad lines of {} ({} kept damaged, {} skipped, {} duplicate ids); {} invalid IINs, {} missing IINs; {:.1} MiB on disk; {:.1} s",
+        "built {}: {} persons, {} names, {} convictions, {} administrative offences, {} unreadable records kept as text; {} bad lines of {} ({} kept damaged, {} skipped, {} duplicate ids); {} invalid IINs, {} missing IINs; {:.1} MiB on disk; {:.1} s",
         summary.out_dir.display(),
         c.persons,
         c.names,
         c.convictions,
         c.admin_offences,
+        c.unreadable_records,
         c.bad_lines,
         c.source_lines,
         c.damaged_lines,
