@@ -30,9 +30,8 @@ enum Command {
         /// The index directory to create or replace.
         #[arg(long)]
         out: PathBuf,
-        /// Largest share of lines (0..1) that may be skipped (nothing identifying could be
-        /// read) while the build still succeeds. Damaged lines whose person could be read are
-        /// kept and do not count.
+        /// Largest share of bad lines (0..1) that still lets the build succeed: damaged lines
+        /// (kept with what could be read), skipped lines and duplicate ids all count.
         #[arg(long, default_value_t = 0.01)]
         max_bad_share: f64,
     },

@@ -78,7 +78,9 @@ fn engine() -> (tempfile::TempDir, Engine) {
     let src = dir.path().join("export.jsonl");
     std::fs::write(&src, text.join("\n") + "\n").unwrap();
     let out = dir.path().join("index");
-    let summary = build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
+    // 5 damaged lines of 95 are over the default 1% share of bad lines.
+    let options = BuildOptions { max_bad_share: 0.1 };
+    let summary = build_index(&src, &out, &options, &NoProgress).unwrap();
     assert_eq!(summary.counts.damaged_lines, 5);
     assert_eq!(summary.counts.persons, 95);
     tanu_index::reader::verify_index(&out).expect("a damaged registry's index verifies");

@@ -39,7 +39,7 @@ pub enum BuildError {
         source: std::io::Error,
     },
     #[error(
-        "{bad} of {total} lines could not be read at all ({share:.2}%), more than the allowed {allowed:.2}%: nothing was written"
+        "{bad} of {total} lines are bad ({share:.2}%), more than the allowed {allowed:.2}%: nothing was written"
     )]
     TooManyBadLines {
         bad: u64,
@@ -67,8 +67,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 /// Options of a build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// Largest share of skipped lines (0..1: nothing identifying could be read) that still lets
-    /// the build succeed. Damaged lines whose person is kept do not count.
+    /// Largest share of bad lines (0..1: damaged, skipped or duplicate ids) that still lets the
+    /// build succeed.
     pub max_bad_share: f64,
 }
 
@@ -222,10 +222,10 @@ pub fn build_index(
     }
     drop(first_line_of);
     if total_lines > 0 {
-        let share = counts.skipped_lines as f64 / total_lines as f64;
+        let share = counts.bad_lines as f64 / total_lines as f64;
         if share > options.max_bad_share {
             return Err(BuildError::TooManyBadLines {
-                bad: counts.skipped_lines,
+                bad: counts.bad_lines,
                 total: total_lines,
                 share: share * 100.0,
                 allowed: options.max_bad_share * 100.0,
