@@ -54,8 +54,13 @@ fn write_lines(path: &Path, lines: &[Vec<u8>]) {
 }
 
 fn build(source: &Path, out: &Path) -> Output {
+    build_with(source, out, &[])
+}
+
+fn build_with(source: &Path, out: &Path, args: &[&str]) -> Output {
     Command::new(TANU)
         .arg("build-index")
+        .args(args)
         .arg("--source")
         .arg(source)
         .arg("--out")
@@ -263,13 +268,7 @@ fn damaged_lines_count_towards_the_share_and_are_kept_below_it() {
     assert!(stderr.contains("50 of 1000 lines are bad"), "{stderr}");
     assert!(!out.exists());
 
-    let run = Command::new(TANU)
-        .args(["build-index", "--max-bad-share", "0.1", "--source"])
-        .arg(&source)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = build_with(&source, &out, &["--max-bad-share", "0.1"]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     let index = RegistryIndex::open(&out).unwrap();
@@ -308,13 +307,7 @@ fn empty_and_missing_sources_are_clear_errors() {
     assert!(!out.exists());
 
     // An impossible share is refused before anything is read.
-    let run = Command::new(TANU)
-        .args(["build-index", "--max-bad-share", "1.5", "--source"])
-        .arg(&missing)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = build_with(&missing, &out, &["--max-bad-share", "1.5"]);
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("--max-bad-share"));
 }
