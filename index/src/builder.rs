@@ -206,7 +206,10 @@ pub fn build_index(
                 if let Some(first) = first_line_of.insert(p.person_id.as_str(), *line) {
                     first_line_of.insert(p.person_id.as_str(), first);
                     counts.duplicate_ids += 1;
-                    counts.bad_lines += 1;
+                    // A damaged line is already counted as bad.
+                    if matches!(outcome, LineOutcome::Good(_)) {
+                        counts.bad_lines += 1;
+                    }
                     progress.bad_line(
                         *line,
                         &LineError {
