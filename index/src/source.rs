@@ -455,15 +455,17 @@ fn salvage_text(v: &serde_json::Value) -> Option<String> {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let trimmed = cleaned.trim();
-    let cut = trimmed
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take_while(|&end| end <= MAX_FIELD_BYTES)
-        .last()
-        .unwrap_or(0);
-    let kept = trimmed[..cut].trim_end();
+    let kept = cut_at(cleaned.trim(), MAX_FIELD_BYTES).trim_end();
     (!kept.is_empty()).then(|| kept.to_string())
+}
+
+/// The longest start of `s` of at most `max` bytes that ends on a character boundary.
+fn cut_at(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// The sex as other systems write it (M/F in Latin or Cyrillic, Russian and Kazakh words).
@@ -485,17 +487,7 @@ fn salvage_records<T>(
     read: impl Fn(usize, &serde_json::Value) -> Result<T, String>,
     unreadable: &mut Vec<UnreadableRecord>,
 ) -> Vec<T> {
-    let raw_text = |v: &serde_json::Value| {
-        let mut text = v.to_string();
-        if text.len() > MAX_RAW_RECORD_BYTES {
-            let mut cut = MAX_RAW_RECORD_BYTES;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
-        text
-    };
+    let raw_text = |v: &serde_json::Value| cut_at(&v.to_string(), MAX_RAW_RECORD_BYTES).to_string();
     let items = match value {
         None | Some(serde_json::Value::Null) => return Vec::new(),
         Some(serde_json::Value::Array(items)) => items,

@@ -115,22 +115,19 @@ pub fn analyse_damaged(
     )
 }
 
-/// Position in the export line of the `k`-th readable record of `list`: the positions of its
-/// unreadable records are skipped.
-fn line_position(k: usize, list: RecordList, unreadable: &[UnreadableRecord]) -> usize {
-    let mut skipped: Vec<usize> = unreadable
-        .iter()
-        .filter(|u| u.list == list)
-        .map(|u| u.position as usize)
-        .collect();
-    skipped.sort_unstable();
-    let mut position = k;
-    for s in skipped {
-        if s <= position {
-            position += 1;
-        }
-    }
-    position
+/// The positions in the export line of the `readable` readable records of `list`, in order:
+/// the positions of its unreadable records are skipped.
+fn line_positions(
+    readable: usize,
+    list: RecordList,
+    unreadable: &[UnreadableRecord],
+) -> Vec<usize> {
+    let lost = |p: usize| {
+        unreadable
+            .iter()
+            .any(|u| u.list == list && u.position as usize == p)
+    };
+    (0..).filter(|&p| !lost(p)).take(readable).collect()
 }
 
 /// [`analyse_damaged`] with a given term table.
@@ -149,9 +146,14 @@ pub fn analyse_with_table(
             (RecordList::AdminOffences, RecordType::AdminOffence)
         }
     };
-    let record = |k, a: RecordAssessment| RecordAnalysis {
+    let readable_len = match list {
+        RecordList::Convictions => convictions.len(),
+        RecordList::AdminOffences => offences.len(),
+    };
+    let positions = line_positions(readable_len, list, unreadable);
+    let record = |k: usize, a: RecordAssessment| RecordAnalysis {
         record_type,
-        index: line_position(k, list, unreadable),
+        index: positions[k],
         status: a.status,
         effective_date: a.effective_date,
         rule: a.rule,
@@ -184,14 +186,8 @@ pub fn analyse_with_table(
             }),
     );
     records.sort_by_key(|r| r.index);
-    let readable_len = match list {
-        RecordList::Convictions => convictions.len(),
-        RecordList::AdminOffences => offences.len(),
-    };
     // The place in the readable list of the record at line position `r.index`, if readable.
-    let place = |r: &RecordAnalysis| {
-        (0..readable_len).find(|&k| line_position(k, list, unreadable) == r.index)
-    };
+    let place = |r: &RecordAnalysis| positions.iter().position(|&p| p == r.index);
     let certificate_text = certificate_text(kind, &records, place, convictions, offences);
     Analysis {
         person_id: person_id.to_string(),
