@@ -3,7 +3,8 @@
 //! surname written as several, patronymics that are no
 //! spelling of one another rule a candidate out (an initial or a typo in the suffix never does),
 //! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
-//! of it, and a `close` birth date counts for less when the query's IIN confirms its own date.
+//! of it, a `close` birth date counts for less when the query's IIN confirms its own date, and
+//! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -48,6 +49,13 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         )
         .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#))
         .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
+    // T1 states no birth date, and its IIN has a bad check digit: 951017 for 950117, the
+    // month's digits swapped (950117314403 is valid).
+    lines.push(
+        person("T1", "Омаров", "Ержан", Some("Нұрланұлы"), "1995")
+            .replace(r#""iin":null"#, r#""iin":"951017314403""#)
+            .replace(r#""birth_date":"1995""#, r#""birth_date":null"#),
     );
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
@@ -292,4 +300,46 @@ fn a_record_contradicting_its_own_iin_is_compared_on_both_dates() {
             .all(|c| c.person_id != "I1" || c.explanation.ruled_out.is_some()),
         "{d:?}"
     );
+}
+
+#[test]
+fn a_mistyped_iin_corrected_to_the_query_date_holds_that_date() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    let note = |c: &Candidate| {
+        c.explanation
+            .fields
+            .iter()
+            .find(|f| f.field == "birth_date")
+            .and_then(|f| f.note.clone())
+            .unwrap()
+    };
+    let d = decide(
+        &engine,
+        "Омаров",
+        "Ержан",
+        Some("Нұрланұлы"),
+        "1995-01-17",
+        None,
+    );
+    let c = candidate(&d, "T1");
+    assert_eq!(level(c, "birth_date"), "exact", "{d:?}");
+    assert!(
+        note(c)
+            .contains("with one typo corrected in its date digits it is a valid IIN of 1995-01-17"),
+        "{}",
+        note(c)
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    // Another date one typo from the IIN's, which no valid IIN holds: the plain `close`.
+    let d = decide(
+        &engine,
+        "Омаров",
+        "Ержан",
+        Some("Нұрланұлы"),
+        "1995-10-18",
+        None,
+    );
+    let c = candidate(&d, "T1");
+    assert_eq!(level(c, "birth_date"), "close", "{d:?}");
+    assert!(!note(c).contains("corrected"), "{}", note(c));
 }

@@ -291,6 +291,33 @@ impl Iin {
         out
     }
 
+    /// The valid IIN that twelve mistyped digits `d` (a failing check digit) become when their
+    /// one typo is in the birth date and the date is `date`: `d` with digits 1–6 replaced by
+    /// `date`'s, when that is one substitution or one adjacent transposition from `d` and passes
+    /// every check. `None` otherwise, and always for valid digits: nothing says they hold a typo.
+    pub fn date_typo_corrected(d: &[u8; 12], date: NaiveDate) -> Option<Iin> {
+        use chrono::Datelike;
+        if validate(*d).is_ok() {
+            return None;
+        }
+        let century_ok = matches!(
+            (date.year() / 100, d[6]),
+            (18, 1 | 2) | (19, 3 | 4) | (20, 5 | 6)
+        );
+        if !century_ok {
+            return None;
+        }
+        let yy = (date.year() % 100) as u8;
+        let (mm, dd) = (date.month() as u8, date.day() as u8);
+        let mut c = *d;
+        c[..6].copy_from_slice(&[yy / 10, yy % 10, mm / 10, mm % 10, dd / 10, dd % 10]);
+        let number = |x: &[u8; 12]| x.iter().fold(0u64, |acc, &v| acc * 10 + u64::from(v));
+        if !numbers_one_edit_apart(number(d), number(&c)) {
+            return None;
+        }
+        validate(c).ok()
+    }
+
     /// Whether `other` is one substitution or one adjacent transposition away from `self`.
     pub fn is_one_edit_from(&self, other: &Iin) -> bool {
         let diff: Vec<usize> = (0..12).filter(|&i| self.0[i] != other.0[i]).collect();
@@ -306,6 +333,46 @@ impl Iin {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_date_typo_in_a_mistyped_iin_is_corrected_to_the_stated_date() {
+        let date = NaiveDate::from_ymd_opt(1995, 1, 17).unwrap();
+        let right = Iin::parse("950117314403").unwrap();
+        let mut typo = *right.digits();
+        typo.swap(2, 3); // 950117 -> 951017, the check digit now fails
+        assert!(validate(typo).is_err());
+        assert_eq!(Iin::date_typo_corrected(&typo, date), Some(right));
+        let mut sub = *right.digits();
+        sub[5] = 9; // 950119
+        assert_eq!(Iin::date_typo_corrected(&sub, date), Some(right));
+        // Another date than the typo hid, or a typo outside the date: nothing to correct to.
+        let other = NaiveDate::from_ymd_opt(1995, 1, 18).unwrap();
+        assert_eq!(Iin::date_typo_corrected(&typo, other), None);
+        let mut serial = *right.digits();
+        serial[8] = (serial[8] + 1) % 10;
+        assert_eq!(Iin::date_typo_corrected(&serial, date), None);
+        // Valid digits hold no typo to correct.
+        let near = NaiveDate::from_ymd_opt(1995, 1, 27).unwrap();
+        assert_eq!(Iin::date_typo_corrected(right.digits(), near), None);
+        // A date of another century than digit 7 says.
+        let old = NaiveDate::from_ymd_opt(2095, 1, 17).unwrap();
+        assert_eq!(Iin::date_typo_corrected(&typo, old), None);
+    }
+
+    proptest! {
+        #[test]
+        fn a_corrected_iin_is_valid_one_edit_away_and_holds_the_date(
+            n in 0u64..1_000_000_000_000, y in 1900i32..2025, doy in 1u32..365,
+        ) {
+            let d = digits_of_number(n);
+            let date = NaiveDate::from_yo_opt(y, doy).unwrap();
+            if let Some(c) = Iin::date_typo_corrected(&d, date) {
+                prop_assert!(validate(d).is_err());
+                prop_assert_eq!(c.birth_date(), date);
+                prop_assert!(numbers_one_edit_apart(n, c.as_u64()));
+            }
+        }
+    }
 
     proptest! {
         #[test]

@@ -213,9 +213,21 @@ pub struct Scored {
     /// Reviewed below the threshold: one side holds neither an IIN nor a full birth date and
     /// the other agrees with all it holds (`sparse_agreement`).
     pub sparse_record: bool,
-    /// The birth date compared is the one the record's valid IIN encodes, not the other full
-    /// date the record states (`PersonIin::other_birth`).
-    pub birth_from_iin: bool,
+    /// Which of the record's dates gave the birth-date level.
+    pub birth_source: BirthSource,
+}
+
+/// Which of the record's birth dates the query's was compared with, for the clerk's note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BirthSource {
+    /// The date the record states (or, stating none, the one its IIN encodes).
+    Record,
+    /// The full date the record's valid IIN encodes, not the other one it states
+    /// (`PersonIin::other_birth`).
+    ValidIin,
+    /// The date the record's mistyped IIN encodes once its one typo is corrected
+    /// (`Iin::date_typo_corrected`): this key's date, the query's.
+    CorrectedIin(u32),
 }
 
 /// Evidence that rules a candidate out, whatever the other fields say.
@@ -767,7 +779,7 @@ pub fn score(
             birth = b2;
         }
     }
-    let mut birth_from_iin = false;
+    let mut birth_source = BirthSource::Record;
     if let Some(other) = piin.other_birth {
         for query_date in [q.birth, q.birth_alt] {
             let b3 = birth_level(query_date, Some(other));
@@ -775,7 +787,19 @@ pub fn score(
                 && model.weight(Field::BirthDate, b3) > model.weight(Field::BirthDate, birth)
             {
                 birth = b3;
-                birth_from_iin = true;
+                birth_source = BirthSource::ValidIin;
+            }
+        }
+    }
+    // A mistyped registry IIN (its check digit fails) whose one typo, corrected in its date
+    // digits, gives a valid IIN of the query's birth date: the record's IIN holds that date.
+    // The check digit confirms the correction (a random date passes one time in eleven).
+    // Asked only when the query has no IIN of its own (else the IIN levels compare them).
+    if birth != level::birth::EXACT && q.iin.is_none() {
+        if let (Some(side), Some(date)) = (piin.side.as_ref(), q.birth.and_then(|b| b.full())) {
+            if !side.valid && Iin::date_typo_corrected(&side.digits, date).is_some() {
+                birth = level::birth::EXACT;
+                birth_source = BirthSource::CorrectedIin(PartialDate::from(date).to_key());
             }
         }
     }
@@ -882,7 +906,7 @@ pub fn score(
         ruled_out,
         found_by,
         sparse_record,
-        birth_from_iin,
+        birth_source,
     }
 }
 
@@ -933,24 +957,7 @@ pub fn explain(
                     iin_status::VALID => None,
                     _ => Some("registry IIN is invalid".to_string()),
                 },
-                Field::BirthDate => Some(
-                    match (p.birth_date(), PartialDate::from_key(record_birth_key(p))) {
-                        (Some(b), _) if s.birth_from_iin => {
-                            match iin_date_and_sex(&digits_of(p.iin_digits.to_native())) {
-                                Some((e, _)) => {
-                                    format!("registry: {b}; its IIN says {e}, compared")
-                                }
-                                None => format!("registry: {b}"),
-                            }
-                        }
-                        (Some(b), Some(e)) if b != e => {
-                            format!("registry: {b}; its IIN says {e}, compared")
-                        }
-                        (None, Some(e)) => format!("registry has no birth date; its IIN says {e}"),
-                        (Some(b), _) => format!("registry: {b}"),
-                        (None, None) => "registry has no birth date".to_string(),
-                    },
-                ),
+                Field::BirthDate => Some(birth_note(s, p)),
                 _ => None,
             };
             FieldEvidence {
@@ -973,6 +980,33 @@ pub fn explain(
              date, and the other agrees with all it holds: the score cannot tell",
         ),
         found_by,
+    }
+}
+
+/// The clerk's note on the birth date: what the record states and, when its IIN gave the
+/// date compared, what the IIN says.
+fn birth_note(s: &Scored, p: &ArchivedPersonEntry) -> String {
+    let stated = match p.birth_date() {
+        Some(b) => format!("registry: {b}"),
+        None => "registry has no birth date".to_string(),
+    };
+    match s.birth_source {
+        BirthSource::CorrectedIin(key) => match PartialDate::from_key(key) {
+            Some(d) => format!(
+                "{stated}; its IIN has a bad check digit, and with one typo corrected in its \
+                 date digits it is a valid IIN of {d}, compared"
+            ),
+            None => stated,
+        },
+        BirthSource::ValidIin => match iin_date_and_sex(&digits_of(p.iin_digits.to_native())) {
+            Some((e, _)) => format!("{stated}; its IIN says {e}, compared"),
+            None => stated,
+        },
+        BirthSource::Record => match (p.birth_date(), PartialDate::from_key(record_birth_key(p))) {
+            (Some(b), Some(e)) if b != e => format!("{stated}; its IIN says {e}, compared"),
+            (None, Some(e)) => format!("{stated}; its IIN says {e}"),
+            _ => stated,
+        },
     }
 }
 
