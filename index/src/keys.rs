@@ -116,7 +116,9 @@ pub fn block_component(skel: &str) -> String {
 
 /// The blocking pairs of one normalised name, as block components: {surname, given},
 /// {patronymic root, given} (a father's name can take the surname's place, and a married woman
-/// keeps her patronymic) and {surname, patronymic root} (for a mistyped given name).
+/// keeps her patronymic) and {surname, patronymic root} (for a mistyped given name). Two equal
+/// components are a pair too: Нұрланов Нұрлан, whose surname comes from the name his father
+/// gave him, has no other pair without a patronymic.
 pub fn name_components(name: &NormalizedName) -> Vec<(String, String)> {
     let given = block_component(&name.given);
     let surname = block_component(&name.surname);
@@ -131,7 +133,7 @@ pub fn name_components(name: &NormalizedName) -> Vec<(String, String)> {
         (&patronymic, &given),
         (&surname, &patronymic),
     ] {
-        if !a.is_empty() && !b.is_empty() && a != b {
+        if !a.is_empty() && !b.is_empty() {
             let pair = (a.clone(), b.clone());
             if !out.contains(&pair) {
                 out.push(pair);
@@ -188,6 +190,16 @@ mod tests {
         let c = keys("Жумабаева", "Ерлан", None, None);
         assert!(a.iter().any(|k| b.contains(k)));
         assert!(a.iter().any(|k| c.contains(k)));
+    }
+
+    #[test]
+    fn a_surname_made_from_the_given_name_still_has_keys() {
+        let a = keys("Нұрланов", "Нұрлан", None, None);
+        assert!(!a.is_empty());
+        assert!(a.iter().any(|k| keys("Нурланов", "Нурлан", None, None).contains(k)));
+        let b = keys("Нұрланов", "Нұрлан", Some("Нұрланұлы"), None);
+        assert_eq!(b.len(), 1, "one pair however many parts repeat it");
+        assert!(a.iter().any(|k| b.contains(k)));
     }
 
     #[test]
