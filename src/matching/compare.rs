@@ -179,20 +179,24 @@ pub fn surname_level(
     }
 }
 
-/// Whether one word of a surname written as several words (a double surname "Ахметова-Сейтова"
-/// or "Ахметова Сейтова", or a given name typed into the surname field) is the other side's
-/// surname or one of its words: equal skeletons or stems, at least three letters, never a
-/// patronymic particle ("оглы", "ұлы"). False when both sides are single words. Allocates only
-/// when a side has more than one word.
+/// Whether one word of a surname written as several words (a double surname "Ахметова-Сейтова",
+/// "Ахметова Сейтова" or "Ахметова/Сейтова", a maiden name in brackets "Ахметова (Сейтова)", or
+/// a given name typed into the surname field) is the other side's surname or one of its words:
+/// equal skeletons (at least two letters: Ли, Ни, Пак) or stems (at least three), never a
+/// patronymic particle ("оглы", "ұлы"). Words are separated by anything but letters and
+/// apostrophes. False when both sides are single words. Allocates only when a side has more
+/// than one word.
 pub fn surname_word_agrees(a: &str, b: &str) -> bool {
-    let several = |s: &str| s.trim().contains(|c: char| c.is_whitespace() || c == '-');
+    // Apostrophes stay inside a word (the 2018 Kazakh Latin alphabet wrote letters with them).
+    let separator = |c: char| !c.is_alphabetic() && !matches!(c, '\'' | '’' | 'ʼ' | '`');
+    let several = |s: &str| s.split(separator).filter(|w| !w.is_empty()).nth(1).is_some();
     if !several(a) && !several(b) {
         return false;
     }
     let words = |s: &str| -> Vec<(String, String)> {
-        s.split(|c: char| c.is_whitespace() || c == '-')
+        s.split(separator)
             .map(tanu_index::name::skeleton)
-            .filter(|w| w.chars().count() >= 3 && !tanu_index::name::is_particle(w))
+            .filter(|w| w.len() >= 2 && !tanu_index::name::is_particle(w))
             .map(|w| {
                 let stem = tanu_index::name::surname_stem(&w);
                 (w, stem)
@@ -200,8 +204,10 @@ pub fn surname_word_agrees(a: &str, b: &str) -> bool {
             .collect()
     };
     let (wa, wb) = (words(a), words(b));
-    wa.iter()
-        .any(|(sa, ta)| wb.iter().any(|(sb, tb)| sa == sb || ta == tb))
+    wa.iter().any(|(sa, ta)| {
+        wb.iter()
+            .any(|(sb, tb)| sa == sb || (ta == tb && sa.len().min(sb.len()) >= 3))
+    })
 }
 
 /// Longest name, in letters, that `written_one_edit` compares.
@@ -562,13 +568,21 @@ mod tests {
         assert!(surname_word_agrees("Ахметова Сейтова", "Сейтов"));
         assert!(surname_word_agrees("Иванов", "ИВАНОВ АЛЕКСЕЙ"));
         assert!(surname_word_agrees("Ким-Пак", "Пак Ли"));
+        assert!(surname_word_agrees("Ахметова/Сейтова", "Сейтова"));
+        assert!(surname_word_agrees("Ахметова (Сейтова)", "Сейтова"));
+        assert!(surname_word_agrees("Сейтова", "Ахметова,Сейтова"));
+        assert!(!surname_word_agrees("O'Neil", "Neil"));
+        // A short Korean surname with the patronymic written after it.
+        assert!(surname_word_agrees("Ли Олегович", "Ли"));
+        assert!(!surname_word_agrees("Ли Олегович", "Лим"));
         // Single words on both sides are the caller's business (skeleton and typo levels).
         assert!(!surname_word_agrees("Иванов", "Иванов"));
         assert!(!surname_word_agrees("Ахметова-Сейтова", "Жумабаева"));
-        // Markers and short words never agree on their own.
+        // Particles never agree on their own; a two-letter word only when equal.
         assert!(!surname_word_agrees("Мамедов оглы", "Алиев оглы"));
         assert!(!surname_word_agrees("Серік ұлы", "Болат ұлы"));
-        assert!(!surname_word_agrees("Ли Ан", "Ан"));
+        assert!(surname_word_agrees("Ли Ан", "Ан"));
+        assert!(!surname_word_agrees("Ли Ан", "Ю"));
         assert!(!surname_word_agrees(" - ", "-"));
     }
 
