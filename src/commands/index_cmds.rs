@@ -4,6 +4,7 @@
 //! purpose that is.
 
 use anyhow::{Context, Result, bail};
+use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 use tanu_index::builder::{BuildOptions, build_index};
@@ -86,8 +87,19 @@ pub fn stats(dir: &Path) -> Result<()> {
         "distinct_name_pairs": a.name_pair_counts.len(),
         "open_seconds": (opened * 1000.0).round() / 1000.0,
     });
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    let mut stdout = std::io::stdout().lock();
+    write_line(&mut stdout, &serde_json::to_string_pretty(&out)?)?;
     Ok(())
+}
+
+/// Write one line to stdout. `Ok(false)` when the reader has gone (`tanu lookup … | head`): the
+/// command stops quietly instead of failing.
+fn write_line(out: &mut impl Write, line: &str) -> Result<bool> {
+    match writeln!(out, "{line}") {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e).context("writing to stdout"),
+    }
 }
 
 pub fn lookup(
@@ -141,6 +153,7 @@ pub fn lookup(
     found.sort_unstable();
     found.dedup();
     let mut shown = 0;
+    let mut stdout = std::io::stdout().lock();
     for i in found {
         let Some(p) = index.person(i) else { continue };
         if let Some(b) = birth {
@@ -160,7 +173,9 @@ pub fn lookup(
         let Some(person) = index.person_source(i) else {
             continue;
         };
-        println!("{}", serde_json::to_string(&person)?);
+        if !write_line(&mut stdout, &serde_json::to_string(&person)?)? {
+            return Ok(());
+        }
         shown += 1;
     }
     eprintln!("{shown} person(s) found");
