@@ -795,13 +795,14 @@ pub fn score(
     // digits, gives a valid IIN of the query's birth date: the record's IIN holds that date.
     // The check digit confirms the correction (a random date passes one time in eleven).
     // Asked only when the query has no IIN of its own (else the IIN levels compare them).
-    if birth != level::birth::EXACT && q.iin.is_none() {
-        if let (Some(side), Some(date)) = (piin.side.as_ref(), q.birth.and_then(|b| b.full())) {
-            if !side.valid && Iin::date_typo_corrected(&side.digits, date).is_some() {
-                birth = level::birth::EXACT;
-                birth_source = BirthSource::CorrectedIin(PartialDate::from(date).to_key());
-            }
-        }
+    if birth != level::birth::EXACT
+        && q.iin.is_none()
+        && let (Some(side), Some(date)) = (piin.side.as_ref(), q.birth.and_then(|b| b.full()))
+        && !side.valid
+        && Iin::date_typo_corrected(&side.digits, date).is_some()
+    {
+        birth = level::birth::EXACT;
+        birth_source = BirthSource::CorrectedIin(PartialDate::from(date).to_key());
     }
     if birth == level::birth::CLOSE && q.birth_confirmed {
         birth = level::birth::CLOSE_QUERY_CONFIRMED;
