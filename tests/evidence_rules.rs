@@ -57,6 +57,15 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
             .replace(r#""iin":null"#, r#""iin":"951017314403""#)
             .replace(r#""birth_date":"1995""#, r#""birth_date":null"#),
     );
+    // Z1 states only a year and month and has no IIN; Y1 only a year.
+    lines.push(person(
+        "Z1",
+        "Зайев",
+        "Александр",
+        Some("Михайлович"),
+        "1994-12",
+    ));
+    lines.push(person("Y1", "Омарханов", "Бауыржан", None, "1994"));
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
     let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
@@ -342,4 +351,23 @@ fn a_mistyped_iin_corrected_to_the_query_date_holds_that_date() {
     let c = candidate(&d, "T1");
     assert_eq!(level(c, "birth_date"), "close", "{d:?}");
     assert!(!note(c).contains("corrected"), "{}", note(c));
+}
+
+#[test]
+fn a_partial_date_record_is_found_under_the_given_name_despite_a_surname_typo() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // Зайцев / Зайев: ц dropped, one letter as written, two edits between skeletons, so no name
+    // key or one-edit neighbour reaches Z1; its year and month under the given name do.
+    let d = decide(&engine, "Зайцев", "Александр", None, "1994-12-31", None);
+    let c = candidate(&d, "Z1");
+    assert!(c.explanation.found_by.contains(&"birth_date"), "{d:?}");
+    assert_eq!(level(c, "surname"), "close", "{d:?}");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    // A surname close only by Jaro-Winkler (a shared prefix) is no typo: a record with only a
+    // year is not reviewed on it.
+    let d = decide(&engine, "Омаров", "Бауыржан", None, "1994-09-22", None);
+    let c = candidate(&d, "Y1");
+    assert_eq!(level(c, "surname"), "close", "{d:?}");
+    assert!(c.explanation.review_reason.is_none(), "{d:?}");
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
 }

@@ -8,7 +8,7 @@ use crate::matching::compare::BirthProbe;
 use crate::matching::query::QueryKind;
 use crate::matching::scoring::{QueryFeatures, TermMemo, terms_could_match};
 use tanu_index::date::PartialDate;
-use tanu_index::format::{ArchivedKeyEntry, screen_flags};
+use tanu_index::format::{ArchivedKeyEntry, birth_row_key, screen_flags};
 use tanu_index::fuzzy::edit_distance_for;
 use tanu_index::keys::{
     NameKey, block_component, block_hash, name_components, pair_key, pair_key_of_hashes,
@@ -330,6 +330,41 @@ pub fn collect(
             out.entries
                 .push((e.person.to_native(), found_by::BIRTH_DATE));
             added += 1;
+        }
+    }
+    // Records that state only the year and month, or only the year, of one of these dates (and
+    // no IIN that gives the rest), under the query's own given name: the name keys reach them
+    // only when another name part agrees as a key, so a mistyped surname (Ашметов for Ахметов,
+    // Зайев for Зайцев) would lose them. Rows sort by given name within a date, so this is a
+    // binary search per date, not a scan.
+    if let Some(given_row) = index.term_row(&q.given) {
+        let mut partial_keys: Vec<u32> = Vec::with_capacity(2 * dates.len());
+        for d in &dates {
+            for p in [
+                PartialDate { day: None, ..*d },
+                PartialDate {
+                    month: None,
+                    day: None,
+                    ..*d
+                },
+            ] {
+                if !partial_keys.contains(&p.to_key()) {
+                    partial_keys.push(p.to_key());
+                }
+            }
+        }
+        for key in partial_keys {
+            let rows = index.by_birth_key(key);
+            let row_key = birth_row_key(key, given_row);
+            let start = rows.partition_point(|e| e.key.to_native() < row_key);
+            let same = rows[start..].partition_point(|e| e.key.to_native() == row_key);
+            for e in rows[start..start + same].iter().take(caps.birth_date) {
+                out.entries
+                    .push((e.person.to_native(), found_by::BIRTH_DATE));
+            }
+            if same > caps.birth_date {
+                out.capped |= 1 << Path::BirthDate as u8;
+            }
         }
     }
     // Name keys: every person of each blocking pair whose birth date (stored in the key row)

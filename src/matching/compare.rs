@@ -189,12 +189,7 @@ pub fn surname_level(
 pub fn surname_word_agrees(a: &str, b: &str) -> bool {
     // Apostrophes stay inside a word (the 2018 Kazakh Latin alphabet wrote letters with them).
     let separator = |c: char| !c.is_alphabetic() && !matches!(c, '\'' | '’' | 'ʼ' | '`');
-    let several = |s: &str| {
-        s.split(separator)
-            .filter(|w| !w.is_empty())
-            .nth(1)
-            .is_some()
-    };
+    let several = |s: &str| s.trim_matches(separator).contains(separator);
     if !several(a) && !several(b) {
         return false;
     }

@@ -674,20 +674,29 @@ fn level_within(date: Option<PartialDate>) -> Option<u8> {
 fn sparse_agreement(
     q: &QueryFeatures,
     p: &ArchivedPersonEntry,
+    name: Option<&ArchivedNameEntry>,
     c_birth: Option<PartialDate>,
     levels: [u8; 6],
 ) -> bool {
     let [_, surname, given, patronymic, birth, sex] = levels;
-    let names_agree = matches!(
+    // A `close` surname agrees here only as a typo (one edit as written or between skeletons),
+    // not by Jaro-Winkler alone: Омаров / Омарханов share a prefix, not a person.
+    let surname_typo = || {
+        name.is_some_and(|n| {
+            written_one_edit(&q.surname_written, &n.surname).is_some()
+                || within_one_edit(&q.surname, &n.surname_skel)
+                || surname_word_agrees(&q.surname_written, &n.surname)
+        })
+    };
+    let names_agree = (matches!(
         surname,
-        level::surname::EXACT
-            | level::surname::STEM
-            | level::surname::PHONETIC
-            | level::surname::CLOSE
-    ) && matches!(
-        given,
-        level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
-    ) && patronymic != level::part::DIFFERENT;
+        level::surname::EXACT | level::surname::STEM | level::surname::PHONETIC
+    ) || (surname == level::surname::CLOSE && surname_typo()))
+        && matches!(
+            given,
+            level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
+        )
+        && patronymic != level::part::DIFFERENT;
     if !names_agree || sex == level::sex::DIFFERENT {
         return false;
     }
@@ -885,7 +894,15 @@ pub fn score(
     let sparse_record = ruled_out.is_none()
         && total < model.possible
         && iin == level::iin::MISSING
-        && sparse_agreement(q, p, c_birth, levels);
+        && sparse_agreement(
+            q,
+            p,
+            p.names
+                .get(usize::from(name_index))
+                .filter(|_| best.alignment == Alignment::Straight),
+            c_birth,
+            levels,
+        );
     let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {
