@@ -57,6 +57,13 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
             .replace(r#""iin":null"#, r#""iin":"951017314403""#)
             .replace(r#""birth_date":"1995""#, r#""birth_date":null"#),
     );
+    lines.push(person(
+        "G1",
+        "Сериков",
+        "Асхат",
+        Some("Ерланулы"),
+        "1988-01-19",
+    ));
     // Z1 states only a year and month and has no IIN; Y1 only a year.
     lines.push(person(
         "Z1",
@@ -370,4 +377,29 @@ fn a_partial_date_record_is_found_under_the_given_name_despite_a_surname_typo() 
     assert_eq!(level(c, "surname"), "close", "{d:?}");
     assert!(c.explanation.review_reason.is_none(), "{d:?}");
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+}
+
+#[test]
+fn a_given_name_typo_in_a_letter_written_as_two_is_not_screened_out() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // Асцат / Асхат: ц is "ts" in a skeleton, х is "x": one letter as written, two edits
+    // between skeletons. The query's IIN is its own; the registry has none.
+    let iin = Iin::from_parts(
+        NaiveDate::from_ymd_opt(1988, 1, 19).unwrap(),
+        IinSex::Male,
+        3956,
+    )
+    .unwrap();
+    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    let d = decide(
+        &engine,
+        "Сериков",
+        "Асцат",
+        Some("Ерланұлы"),
+        "1988-01-19",
+        Some(&digits),
+    );
+    let c = candidate(&d, "G1");
+    assert_eq!(level(c, "given_name"), "close", "{d:?}");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
 }
