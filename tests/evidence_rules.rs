@@ -64,6 +64,11 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         Some("Ерланулы"),
         "1988-01-19",
     ));
+    // X1 states no sex and has no IIN; her patronymic says she is a woman.
+    lines.push(
+        person("X1", "Мамырова", "Динара", Some("Нұрланқызы"), "2005-12")
+            .replace(r#""sex":"M""#, r#""sex":null"#),
+    );
     // Z1 states only a year and month and has no IIN; Y1 only a year.
     lines.push(person(
         "Z1",
@@ -402,4 +407,28 @@ fn a_given_name_typo_in_a_letter_written_as_two_is_not_screened_out() {
     let c = candidate(&d, "G1");
     assert_eq!(level(c, "given_name"), "close", "{d:?}");
     assert_eq!(d.decision, Verdict::Review, "{d:?}");
+}
+
+#[test]
+fn a_record_without_sex_or_iin_states_the_sex_in_its_patronymic() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    let iin = |sex| {
+        let iin =
+            Iin::from_parts(NaiveDate::from_ymd_opt(2005, 12, 15).unwrap(), sex, 2386).unwrap();
+        iin.digits()
+            .iter()
+            .map(|d| char::from(b'0' + d))
+            .collect::<String>()
+    };
+    for (sex, want) in [(IinSex::Female, "same"), (IinSex::Male, "different")] {
+        let d = decide(
+            &engine,
+            "Мамырова",
+            "Динара",
+            Some("Нұрланқызы"),
+            "2005-12-15",
+            Some(&iin(sex)),
+        );
+        assert_eq!(level(candidate(&d, "X1"), "sex"), want, "{d:?}");
+    }
 }

@@ -19,7 +19,7 @@ use tanu_index::format::{
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex, without_separators};
 use tanu_index::keys::{NamePair, within_one_window};
-use tanu_index::name::{patronymic_root, phonetic_key};
+use tanu_index::name::{patronymic_root, patronymic_sex, phonetic_key, skeleton};
 use tanu_index::reader::RegistryIndex;
 use tanu_index::source::Sex;
 
@@ -838,7 +838,12 @@ pub fn score(
     if birth == level::birth::CLOSE && q.birth_confirmed {
         birth = level::birth::CLOSE_QUERY_CONFIRMED;
     }
-    let c_sex = p.sex().or(piin.sex_from_iin);
+    // A record that states no sex and has no IIN to give one may still state it in its
+    // patronymic's suffix (Нұрланқызы, Нурлановна: a woman).
+    let c_sex = p.sex().or(piin.sex_from_iin).or_else(|| {
+        let patronymic = p.names.first()?.patronymic.as_ref()?;
+        patronymic_sex(&skeleton(patronymic))
+    });
     // A surname one letter off as written (Мусаев / Мцсаев: two edits between skeletons, as ц
     // transliterates to two letters) is a typo: close. A man's surname rarely changes, so its
     // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,

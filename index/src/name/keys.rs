@@ -80,6 +80,18 @@ pub fn patronymic_root(skel: &str) -> Option<String> {
     patronymic_split(skel).map(|(root, _)| root)
 }
 
+/// The sex a patronymic skeleton states by its suffix (Нұрланқызы, Нурлановна, Nurlanqyzy: a
+/// woman; Нұрланұлы, Нурланович, Mamed oglu: a man), or `None` when it has no known suffix.
+pub fn patronymic_sex(skel: &str) -> Option<crate::source::Sex> {
+    use crate::source::Sex;
+    const FEMALE: &[&str] = &["kizi", "gizi", "ovna", "evna", "ichna", "ivna", "vna"];
+    if FEMALE.iter().any(|suf| skel.ends_with(suf)) {
+        return Some(Sex::Female);
+    }
+    let male = TURKIC.iter().chain(RUSSIAN).any(|suf| skel.ends_with(suf));
+    male.then_some(Sex::Male)
+}
+
 /// Surname skeleton → stem without gender/Russian suffix: -ov/-ova, -ev/-eva stripped, -ina
 /// folded to -in, -skaia/-skoi folded to -ski, a Turkic patronymic standing as surname reduced
 /// to its root, a dropped ending's final vowel+й cut, so Жумабаев, Жумабаева, Жұмабай all give

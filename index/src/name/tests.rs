@@ -450,3 +450,30 @@ fn huge_input_does_not_panic() {
     let _ = split_full_name(&big);
     let _ = phonetic_key(&k);
 }
+
+#[test]
+fn patronymics_state_the_sex() {
+    use crate::source::Sex;
+    let sex = |p: &str| super::patronymic_sex(&super::skeleton(p));
+    for p in [
+        "Нұрланқызы",
+        "Нұрлан қызы",
+        "Нурлановна",
+        "Ильинична",
+        "Nūrlanqyzy",
+        "Nurlanovna",
+    ] {
+        assert_eq!(sex(p), Some(Sex::Female), "{p}");
+    }
+    for p in [
+        "Нұрланұлы",
+        "Нурлан улы",
+        "Нурланович",
+        "Ильич",
+        "Nurlanuly",
+        "Мамед оглы",
+    ] {
+        assert_eq!(sex(p), Some(Sex::Male), "{p}");
+    }
+    assert_eq!(sex("Нурлан"), None);
+}
