@@ -126,6 +126,16 @@ fn candidate<'a>(d: &'a Decision, id: &str) -> &'a Candidate {
         .unwrap_or_else(|| panic!("{id} is not among the candidates: {d:?}"))
 }
 
+/// The clerk's note on a candidate's birth date.
+fn birth_note(c: &Candidate) -> String {
+    c.explanation
+        .fields
+        .iter()
+        .find(|f| f.field == "birth_date")
+        .and_then(|f| f.note.clone())
+        .unwrap()
+}
+
 fn level<'a>(c: &'a Candidate, field: &str) -> &'a str {
     c.explanation
         .fields
@@ -292,13 +302,7 @@ fn a_record_contradicting_its_own_iin_is_compared_on_both_dates() {
         );
         let c = candidate(&d, "I1");
         assert_eq!(level(c, "birth_date"), want, "{query_date}: {d:?}");
-        let note = c
-            .explanation
-            .fields
-            .iter()
-            .find(|f| f.field == "birth_date")
-            .and_then(|f| f.note.clone())
-            .unwrap();
+        let note = birth_note(c);
         let from_iin = query_date == "1976-07-05";
         assert_eq!(
             note.contains("its IIN says 1976-07-05, compared"),
@@ -326,14 +330,6 @@ fn a_record_contradicting_its_own_iin_is_compared_on_both_dates() {
 #[test]
 fn a_mistyped_iin_corrected_to_the_query_date_holds_that_date() {
     let (_dir, engine) = engine(EngineOptions::default());
-    let note = |c: &Candidate| {
-        c.explanation
-            .fields
-            .iter()
-            .find(|f| f.field == "birth_date")
-            .and_then(|f| f.note.clone())
-            .unwrap()
-    };
     let d = decide(
         &engine,
         "Омаров",
@@ -345,10 +341,10 @@ fn a_mistyped_iin_corrected_to_the_query_date_holds_that_date() {
     let c = candidate(&d, "T1");
     assert_eq!(level(c, "birth_date"), "exact", "{d:?}");
     assert!(
-        note(c)
+        birth_note(c)
             .contains("with one typo corrected in its date digits it is a valid IIN of 1995-01-17"),
         "{}",
-        note(c)
+        birth_note(c)
     );
     assert_eq!(d.decision, Verdict::Review, "{d:?}");
     // Another date one typo from the IIN's, which no valid IIN holds: the plain `close`.
@@ -362,7 +358,7 @@ fn a_mistyped_iin_corrected_to_the_query_date_holds_that_date() {
     );
     let c = candidate(&d, "T1");
     assert_eq!(level(c, "birth_date"), "close", "{d:?}");
-    assert!(!note(c).contains("corrected"), "{}", note(c));
+    assert!(!birth_note(c).contains("corrected"), "{}", birth_note(c));
 }
 
 #[test]
