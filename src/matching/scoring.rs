@@ -323,20 +323,20 @@ fn given_compatible(q: &str, q_phon: &str, c: &str, c_phon: &str) -> bool {
     }
     (q.len().min(c.len()) >= 2 && within_one_edit(q, c))
         || jaro_winkler_at_least(q, c, LOOSE_GIVEN_JW)
-        || two_edits_long(q, c)
+        || given_typo_window(q, c)
 }
 
 /// Whether two given-name skeletons of at least `CLOSE_MIN_LETTERS` letters differ in one window
 /// of at most two letters (`keys::within_one_window`): a typo in a letter that transliterates to
 /// two (Асцат / Асхат: ц → ts) is one edit as written but two here, and the screen must not drop
 /// what scoring calls `close` as written (`written_close`).
-fn two_edits_long(q: &str, c: &str) -> bool {
+fn given_typo_window(q: &str, c: &str) -> bool {
     q.len().min(c.len()) >= CLOSE_MIN_LETTERS && within_one_window(q, c)
 }
 
 /// Whether skeletons of these lengths sharing at most `bound` letters could pass
-/// `two_edits_long` (false: certainly not).
-fn two_edits_possible(len_q: usize, len_c: usize, bound: usize) -> bool {
+/// `given_typo_window` (false: certainly not).
+fn given_typo_window_possible(len_q: usize, len_c: usize, bound: usize) -> bool {
     len_q.min(len_c) >= CLOSE_MIN_LETTERS
         && len_q.abs_diff(len_c) <= 2
         && bound + 2 >= len_q.max(len_c)
@@ -498,7 +498,7 @@ fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic
         let bound = shared_letters_bound(q.given_letters, q.given.len(), shape as u32, len);
         // Equal spellings share every letter, so the bound never rejects them.
         if !one_edit_or_similar_possible(q.given.len(), len, bound, LOOSE_GIVEN_JW)
-            && !two_edits_possible(q.given.len(), len, bound)
+            && !given_typo_window_possible(q.given.len(), len, bound)
         {
             return false;
         }
@@ -528,13 +528,13 @@ fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic
         c.len(),
     );
     if !one_edit_or_similar_possible(q.given.len(), c.len(), bound, LOOSE_GIVEN_JW)
-        && !two_edits_possible(q.given.len(), c.len(), bound)
+        && !given_typo_window_possible(q.given.len(), c.len(), bound)
     {
         return false;
     }
     (q.given.len().min(c.len()) >= 2 && within_one_edit(&q.given, c))
         || jaro_winkler_at_least(&q.given, c, LOOSE_GIVEN_JW)
-        || two_edits_long(&q.given, c)
+        || given_typo_window(&q.given, c)
 }
 
 /// A given-name level, raised from `different` to `close` when the two names as written are one
