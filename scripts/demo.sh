@@ -26,7 +26,10 @@ fi
 [ -r "$registry" ] || { echo "error: cannot read the registry $registry" >&2; exit 1; }
 
 index="$data/index"
-if [ ! -f "$index/manifest.json" ] || [ "$registry" -nt "$index/manifest.json" ]; then
+# Rebuild when there is no index, the registry is newer, or the index cannot be opened (one
+# built by an older tanu, whose index format this one no longer reads).
+if [ ! -f "$index/manifest.json" ] || [ "$registry" -nt "$index/manifest.json" ] \
+  || ! ./target/release/tanu stats "$index" >/dev/null 2>&1; then
   echo "== building the index of $registry into $index" >&2
   ./target/release/tanu build-index --source "$registry" --out "$index"
 fi
