@@ -4,7 +4,8 @@
 //! spelling of one another rule a candidate out (an initial or a typo in the suffix never does),
 //! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
 //! of it, a `close` birth date counts for less when the query's IIN confirms its own date, and
-//! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date.
+//! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date,
+//! and a given name mistyped on both sides is not ruled out when everything else agrees exactly.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -78,6 +79,22 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         "1994-12",
     ));
     lines.push(person("Y1", "Омарханов", "Бауыржан", None, "1994"));
+    // W1 has a typo in its given name (Аэхмет for Ахмет); W2 is his twin: same surname,
+    // patronymic and birth date, another name.
+    lines.push(person(
+        "W1",
+        "Садықов",
+        "Аэхмет",
+        Some("Кенжебекович"),
+        "1980-06-17",
+    ));
+    lines.push(person(
+        "W2",
+        "Садықов",
+        "Асан",
+        Some("Кенжебекович"),
+        "1980-06-17",
+    ));
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
     let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
@@ -427,4 +444,42 @@ fn a_record_without_sex_or_iin_states_the_sex_in_its_patronymic() {
         );
         assert_eq!(level(candidate(&d, "X1"), "sex"), want, "{d:?}");
     }
+}
+
+#[test]
+fn a_given_name_mistyped_on_both_sides_is_reviewed_when_all_else_agrees() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    let iin = Iin::from_parts(
+        NaiveDate::from_ymd_opt(1980, 6, 17).unwrap(),
+        IinSex::Male,
+        3101,
+    )
+    .unwrap();
+    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    // Ахмчт / Аэхмет: two edits as written, three between skeletons; surname, patronymic and
+    // birth date agree exactly.
+    let d = decide(
+        &engine,
+        "Садықов",
+        "Ахмчт",
+        Some("Кенжебекович"),
+        "1980-06-17",
+        Some(&digits),
+    );
+    let c = candidate(&d, "W1");
+    assert_eq!(level(c, "given_name"), "different", "{d:?}");
+    assert!(c.explanation.ruled_out.is_none(), "{d:?}");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    // The twin, whose name is no typo of the query's, stays ruled out.
+    assert!(d.candidates.iter().all(|c| c.person_id != "W2"), "{d:?}");
+    // Nor does a two-edit given name help when the patronymic is not the same.
+    let d = decide(
+        &engine,
+        "Садықов",
+        "Ахмчт",
+        Some("Ерланович"),
+        "1980-06-17",
+        Some(&digits),
+    );
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
 }

@@ -23,6 +23,10 @@ pub mod found_by {
     pub const BIRTH_DATE: u8 = 4;
     pub const NAME_KEY: u8 = 8;
     pub const FUZZY: u8 = 16;
+    /// The query's own birth date (or its IIN's) and its surname, whatever the given name: the
+    /// given-name screen passes such a person to scoring, which rules it out unless the given
+    /// names are only typos apart (`scoring::given_typos_only`).
+    pub const DATE_AND_SURNAME: u8 = 32;
 
     /// The names of the bits set.
     pub fn names(bits: u8) -> Vec<&'static str> {
@@ -32,6 +36,7 @@ pub mod found_by {
             (BIRTH_DATE, "birth_date"),
             (NAME_KEY, "name_key"),
             (FUZZY, "fuzzy_name"),
+            (DATE_AND_SURNAME, "birth_date_and_surname"),
         ]
         .iter()
         .filter(|(b, _)| bits & b != 0)
@@ -313,22 +318,29 @@ pub fn collect(
         }
     }
     // A birth-date row carries its name's given-name and surname vocabulary rows, so a person
-    // whose given names rule it out (`scoring::could_match`) is dropped here, in the table.
+    // whose given names rule it out (`scoring::could_match`) is dropped here, in the table;
+    // except on the query's own date (or its IIN's) under the query's own surname, where a given
+    // name mistyped on both sides (Ахмчт / Аэхмет) must still reach scoring.
+    let own_surname = index.term_row(&q.surname);
     for d in &dates {
+        let own_date = Some(*d) == q.birth || Some(*d) == q.birth_alt;
         let rows = index.by_birth_key(d.to_key());
         index.prefetch_term_cards(rows.iter().map(|e| e.key.to_native() as u32));
         let mut added = 0usize;
         for e in rows {
             let (given_term, surname_term) = (e.key.to_native() as u32, e.tag.to_native());
+            let mut bit = found_by::BIRTH_DATE;
             if !terms_could_match(q, index, &mut out.memo, given_term, surname_term) {
-                continue;
+                if !(own_date && own_surname == Some(surname_term)) {
+                    continue;
+                }
+                bit |= found_by::DATE_AND_SURNAME;
             }
             if added == caps.birth_date {
                 out.capped |= 1 << Path::BirthDate as u8;
                 break;
             }
-            out.entries
-                .push((e.person.to_native(), found_by::BIRTH_DATE));
+            out.entries.push((e.person.to_native(), bit));
             added += 1;
         }
     }

@@ -240,6 +240,50 @@ pub fn written_one_edit(a: &str, b: &str) -> Option<usize> {
     one_edit_slices(&x[..nx], &y[..ny]).then_some(nx.min(ny))
 }
 
+/// Whether two names as written (letters, case folded, nothing transliterated), each of at least
+/// `min_letters` letters, are at most two edits apart (optimal string alignment: substitutions,
+/// insertions, deletions, adjacent swaps). Allocates nothing; names longer than 48 letters never
+/// match. For the rare candidates whose other name parts and birth date all agree
+/// (`scoring::given_typos_only`).
+pub fn written_within_two_edits(a: &str, b: &str, min_letters: usize) -> bool {
+    fn letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
+        let mut n = 0;
+        for c in s.chars().filter(|&c| is_letter(c)) {
+            *out.get_mut(n)? = fold_case(c);
+            n += 1;
+        }
+        Some(n)
+    }
+    let (mut x, mut y) = (['\0'; WRITTEN_MAX], ['\0'; WRITTEN_MAX]);
+    let (Some(nx), Some(ny)) = (letters(a, &mut x), letters(b, &mut y)) else {
+        return false;
+    };
+    if nx.min(ny) < min_letters || nx.abs_diff(ny) > 2 {
+        return false;
+    }
+    let (x, y) = (&x[..nx], &y[..ny]);
+    // Three rolling rows of the optimal-string-alignment table.
+    let mut rows = [[0usize; WRITTEN_MAX + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(ny + 1) {
+        *cell = j;
+    }
+    for i in 1..=nx {
+        let (prev2, prev, cur) = ((i + 1) % 3, (i + 2) % 3, i % 3);
+        rows[cur][0] = i;
+        for j in 1..=ny {
+            let cost = usize::from(x[i - 1] != y[j - 1]);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+                d = d.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+        }
+    }
+    rows[nx % 3][ny] <= 2
+}
+
 /// `char::is_alphabetic`, with Latin and the basic Cyrillic letters answered without a table.
 #[inline]
 fn is_letter(c: char) -> bool {
@@ -675,6 +719,26 @@ mod tests {
             level::iin::DIFFERENT_UNVERIFIED
         );
         assert_eq!(iin_level(Some(&a), None), level::iin::MISSING);
+    }
+
+    #[test]
+    fn written_within_two_edits_counts_letters_as_written() {
+        // One typo on each side: two edits as written, three between skeletons (ч → ch).
+        assert!(written_within_two_edits("Ахмчт", "Аэхмет", 4));
+        assert!(written_within_two_edits("АХМЕТ", "ахмет", 4));
+        assert!(written_within_two_edits("Асан", "Үсен", 4));
+        assert!(!written_within_two_edits("Асан", "Ерлан", 4));
+        assert!(!written_within_two_edits("Али", "Аль", 4), "too short");
+    }
+
+    proptest! {
+        /// Agrees with strsim's optimal string alignment on the folded letters.
+        #[test]
+        fn written_within_two_edits_is_osa_at_most_two(a in "[абвгдеә]{4,9}", b in "[абвгдеә]{4,9}") {
+            let fold = |s: &str| -> String { s.chars().map(fold_case).collect() };
+            let want = strsim::osa_distance(&fold(&a), &fold(&b)) <= 2;
+            prop_assert_eq!(written_within_two_edits(&a, &b, 4), want);
+        }
     }
 
     #[test]

@@ -147,7 +147,9 @@ impl Engine {
             // A person no IIN path found, whose birth date or given names rule it out, is
             // skipped before scoring (scoring would put it in the clear band anyway).
             let persons = &self.index.archive().persons;
-            let iin_paths = found_by::IIN | found_by::IIN_NEAR;
+            // Persons found on the query's date and surname are screened in scoring instead
+            // (`scoring::given_typos_only`).
+            let unscreened = found_by::IIN | found_by::IIN_NEAR | found_by::DATE_AND_SURNAME;
             let dates = &features.dates;
             let index = &self.index;
             index.prefetch_term_cards(
@@ -159,7 +161,7 @@ impl Engine {
             // `collect` started the memo for this query; its answers stand.
             let memo = &mut set.memo;
             set.entries.retain(|&(i, by)| {
-                by & iin_paths != 0
+                by & unscreened != 0
                     || index
                         .screen(i)
                         .and_then(|row| could_match_screen(&features, dates, row, index, memo))

@@ -7,7 +7,7 @@ use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
     IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least,
     one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level,
-    surname_word_agrees, within_one_edit, written_one_edit,
+    surname_word_agrees, within_one_edit, written_one_edit, written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -340,6 +340,26 @@ fn given_typo_window_possible(len_q: usize, len_c: usize, bound: usize) -> bool 
     len_q.min(len_c) >= CLOSE_MIN_LETTERS
         && len_q.abs_diff(len_c) <= 2
         && bound + 2 >= len_q.max(len_c)
+}
+
+/// Whether given names that fail `given_compatible` are still only typos apart: surname,
+/// patronymic and full birth date all agree exactly, and the given names as written are at most
+/// two edits apart (Ахмчт / Аэхмет: one typo on each side). Twins share the rest but seldom
+/// have names two letters apart, so this keeps a person a clerk must see without reviewing
+/// every sibling.
+fn given_typos_only(
+    q: &QueryFeatures,
+    name: Option<&ArchivedNameEntry>,
+    surname: u8,
+    patronymic: u8,
+    birth: u8,
+) -> bool {
+    surname == level::surname::EXACT
+        && patronymic == level::part::EXACT
+        && birth == level::birth::EXACT
+        && name.is_some_and(|n| {
+            written_within_two_edits(&q.given_written, &n.given_name, CLOSE_MIN_LETTERS)
+        })
 }
 
 /// Letters a surname needs on both sides for one written edit to count as `close` (as
@@ -892,8 +912,18 @@ pub fn score(
     } else if iin == level::iin::EXACT {
         None
     } else if !q.given.is_empty()
-        && (found_by == 0 || found_by & (found_by::IIN | found_by::IIN_NEAR) != 0)
+        && (found_by == 0
+            || found_by & (found_by::IIN | found_by::IIN_NEAR | found_by::DATE_AND_SURNAME) != 0)
         && !p.names.iter().any(|n| entry_given_ok(q, n))
+        && !given_typos_only(
+            q,
+            p.names
+                .get(usize::from(name_index))
+                .filter(|_| best.alignment == Alignment::Straight),
+            s_level,
+            p_level,
+            birth,
+        )
     {
         Some(RuledOut::GivenNamesDiffer)
     } else if birth == level::birth::DIFFERENT && iin != level::iin::ONE_EDIT {
