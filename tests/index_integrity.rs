@@ -434,3 +434,44 @@ fn rebuild_replaces_the_index_only_when_complete() {
         assert_eq!(leftovers(&parent), Vec::<String>::new());
     }
 }
+
+#[test]
+fn stats_counts_persons_by_their_identifying_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    // `registry` gives every sixth person no IIN and every person a full birth date.
+    let mut lines: Vec<serde_json::Value> = registry(12, 5)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // P000, P006: no IIN. P000 keeps its full date; P006 keeps only the year.
+    let year = lines[6]["birth_date"].as_str().unwrap()[..4].to_string();
+    lines[6]["birth_date"] = json!(year);
+    // P001: a valid IIN but no stated date (the IIN gives one); still `valid_iin`.
+    lines[1]["birth_date"] = json!(null);
+    // P002: no IIN and no birth date: names only.
+    lines[2]["iin"] = json!(null);
+    lines[2]["birth_date"] = json!(null);
+    // P003: a mistyped IIN (check digit broken), no stated date: its digits give a full date.
+    let iin = lines[3]["iin"].as_str().unwrap().to_string();
+    let last = (iin.as_bytes()[11] - b'0' + 1) % 10;
+    lines[3]["iin"] = json!(format!("{}{last}", &iin[..11]));
+    lines[3]["birth_date"] = json!(null);
+    // P004: an IIN that is no IIN at all, and only a year: partial.
+    lines[4]["iin"] = json!("12345");
+    lines[4]["birth_date"] = json!(year);
+    let source = tmp.path().join("registry.jsonl");
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&source, text.join("\n") + "\n").unwrap();
+    let index = tmp.path().join("index");
+    let out = build_cli(&source, &index);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let e = &stats(&index)["identifying_evidence"];
+    assert_eq!(e["valid_iin"], 12 - 2 - 3, "{e}");
+    assert_eq!(e["full_birth_date_only"], 2, "P000 and P003: {e}");
+    assert_eq!(e["partial_birth_date_only"], 2, "P004 and P006: {e}");
+    assert_eq!(e["names_only"], 1, "P002: {e}");
+}

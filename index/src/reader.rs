@@ -11,7 +11,7 @@ use crate::format::{
     BIRTH_DIR_BUCKETS, FORMAT_VERSION, KeyEntry, MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM,
     RegistryArchive, TERM_CARD_BYTES, TERM_CARD_LONG, birth_bucket, birth_directory, checksum_hex,
     hash_bucket, hash_dir_bits_of_len, hash_directory, iin_bucket, iin_dir_digits_of_len,
-    iin_directory, swap_iin_halves,
+    iin_directory, iin_status, swap_iin_halves,
 };
 use crate::iin::{digits_of_number, numbers_one_edit_apart};
 use crate::keys::{
@@ -196,6 +196,23 @@ fn read_manifest(dir: &Path) -> Result<Manifest, IndexError> {
     Ok(manifest)
 }
 
+/// Persons by the strongest evidence beside their names that the index holds for them. A person
+/// with names only (no valid IIN, no birth date, stated or in a mistyped IIN) can be matched on
+/// names alone: a common name then never reaches the review threshold, and a married name
+/// without an alias cannot be found at all. Such records are worth sending back to the
+/// registry's owners for their IIN or birth date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IdentifyingEvidence {
+    /// A valid IIN (check digit, date and century).
+    pub valid_iin: u64,
+    /// No valid IIN, but a full birth date (stated, or read from a mistyped IIN's digits).
+    pub full_birth_date_only: u64,
+    /// No valid IIN and only a birth year, or a year and month.
+    pub partial_birth_date_only: u64,
+    /// No valid IIN and no birth date at all.
+    pub names_only: u64,
+}
+
 /// An open, validated index.
 pub struct RegistryIndex {
     dir: PathBuf,
@@ -349,6 +366,31 @@ impl RegistryIndex {
             #[cfg(feature = "fuzzy")]
             names,
         })
+    }
+
+    /// How many persons the index can tell apart from namesakes by more than their names
+    /// (`IdentifyingEvidence`). One pass over the persons; for `tanu stats`.
+    pub fn identifying_evidence(&self) -> IdentifyingEvidence {
+        let mut e = IdentifyingEvidence::default();
+        for p in self.archive().persons.iter() {
+            let status = p.iin_status;
+            let birth = crate::format::effective_birth_key(
+                p.birth_key.to_native(),
+                status,
+                p.iin_digits.to_native(),
+            );
+            let full_birth = birth / 100 % 100 != 0 && birth % 100 != 0;
+            if status == iin_status::VALID {
+                e.valid_iin += 1;
+            } else if full_birth {
+                e.full_birth_date_only += 1;
+            } else if birth != 0 {
+                e.partial_birth_date_only += 1;
+            } else {
+                e.names_only += 1;
+            }
+        }
+        e
     }
 
     /// The validated archive.

@@ -81,6 +81,7 @@ pub fn stats(dir: &Path) -> Result<()> {
             "birth_date": a.birth_table.len(),
             "name": a.name_table.len(),
         },
+        "identifying_evidence": index.identifying_evidence(),
         "distinct_surname_stems": a.surname_counts.len(),
         "distinct_given_names": a.given_counts.len(),
         "distinct_patronymic_roots": a.patronymic_counts.len(),
