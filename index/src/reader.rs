@@ -379,7 +379,8 @@ impl RegistryIndex {
                 status,
                 p.iin_digits.to_native(),
             );
-            let full_birth = birth / 100 % 100 != 0 && birth % 100 != 0;
+            let full_birth =
+                crate::date::PartialDate::from_key(birth).is_some_and(|d| d.full().is_some());
             if status == iin_status::VALID {
                 e.valid_iin += 1;
             } else if full_birth {
