@@ -59,7 +59,8 @@ pub struct Explanation {
     /// When set, why the candidate is reviewed although its total is below the threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_reason: Option<&'static str>,
-    /// How the candidate was found (`iin`, `iin_near_miss`, `birth_date`, `name_key`, `fuzzy_name`).
+    /// How the candidate was found (`iin`, `iin_near_miss`, `birth_date`, `name_key`, `fuzzy_name`,
+    /// `birth_date_and_surname`).
     pub found_by: Vec<&'static str>,
 }
 

@@ -274,6 +274,8 @@ pub struct Scorecard {
     pub overall: GroupStats,
     pub by_category: BTreeMap<String, GroupStats>,
     pub by_noise: BTreeMap<String, GroupStats>,
+    /// Wrong decisions by error kind and `error_evidence`.
+    pub by_evidence: BTreeMap<(&'static str, String), u64>,
 }
 
 impl Scorecard {
@@ -297,6 +299,40 @@ impl Scorecard {
         }
     }
 }
+
+/// The evidence behind a wrong decision: the comparison levels (IIN, surname, given name,
+/// patronymic, birth date, sex) of the candidate that decided it, and whether it was reviewed
+/// below the threshold (a sparse record) or ruled out. A false review is decided by its first
+/// candidate. A miss by the truth person when the decision lists it among its near misses, else
+/// it was not found or not listed (`not listed`).
+pub fn error_evidence(truth: &Truth, d: &Decision) -> String {
+    let candidate = match truth.expected {
+        Verdict::Clear => d.candidates.first(),
+        Verdict::Review => d
+            .candidates
+            .iter()
+            .find(|c| truth.person_ids.contains(&c.person_id)),
+    };
+    let Some(c) = candidate else {
+        return "not listed".to_string();
+    };
+    let e = &c.explanation;
+    let mut out = e
+        .fields
+        .iter()
+        .map(|f| f.level)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    if e.review_reason.is_some() {
+        out.push_str(" (reviewed below the threshold)");
+    } else if let Some(reason) = e.ruled_out {
+        let _ = write!(out, " (ruled out: {reason})");
+    }
+    out
+}
+
+/// How many rows of each error kind the report's evidence table shows.
+const EVIDENCE_ROWS: usize = 15;
 
 /// Latency summary in microseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -387,6 +423,8 @@ struct Outcome {
     first: Option<String>,
     nanos: u64,
     kept: Option<Decision>,
+    /// `error_evidence`, for a wrong decision.
+    evidence: Option<String>,
 }
 
 /// Decide every case on `threads` threads (all cores when `None`), timing each decision, and
@@ -420,6 +458,7 @@ pub fn evaluate(
                     verdict: d.decision,
                     first: d.candidates.first().map(|c| c.person_id.clone()),
                     nanos,
+                    evidence: wrong.then(|| error_evidence(&case.truth, &d)),
                     kept: kept.then_some(d),
                 }
             })
@@ -432,6 +471,11 @@ pub fn evaluate(
     let mut errors = Vec::new();
     for (case, o) in cases.iter().zip(outcomes) {
         scorecard.add(&case.truth, o.verdict, o.first.as_deref());
+        if let (Some(kind), Some(evidence)) =
+            (error_kind(case.truth.expected, o.verdict), o.evidence)
+        {
+            *scorecard.by_evidence.entry((kind, evidence)).or_default() += 1;
+        }
         nanos.push(o.nanos);
         if let Some(decision) = o.kept {
             errors.push(ErrorRecord {
@@ -573,6 +617,24 @@ impl Evaluation {
             "\nmiss rate = misses / exp. review; false-review rate = false reviews / exp. clear; \
              top-1 = first candidate is a truth person, over expected-review queries naming one.\n"
         );
+        let _ = writeln!(out, "## Errors by evidence\n");
+        let _ = writeln!(
+            out,
+            "Levels of the deciding candidate (a false review: the first; a miss: the truth \
+             person): iin · surname · given name · patronymic · birth date · sex. The {EVIDENCE_ROWS} \
+             most frequent of each kind.\n"
+        );
+        let rows = self.evidence_rows();
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|(kind, evidence, n)| vec![kind.to_string(), evidence.to_string(), n.to_string()])
+            .collect();
+        out.push_str(&markdown_table_aligned(
+            &["error", "evidence", "queries"],
+            &rows,
+            2,
+        ));
+        out.push('\n');
         let _ = writeln!(out, "## Speed\n");
         let l = &self.latency;
         let rows = vec![
@@ -601,6 +663,24 @@ impl Evaluation {
         out
     }
 
+    /// The most frequent evidence of each error kind (`EVIDENCE_ROWS` each), most frequent first.
+    pub fn evidence_rows(&self) -> Vec<(&'static str, &str, u64)> {
+        let mut rows: Vec<(&'static str, &str, u64)> = self
+            .scorecard
+            .by_evidence
+            .iter()
+            .map(|((kind, evidence), n)| (*kind, evidence.as_str(), *n))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(b.1)));
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        rows.retain(|(kind, _, _)| {
+            let n = shown.entry(kind).or_default();
+            *n += 1;
+            *n <= EVIDENCE_ROWS
+        });
+        rows
+    }
+
     /// The same numbers as JSON.
     pub fn to_json(&self) -> serde_json::Value {
         let s = &self.scorecard;
@@ -618,6 +698,15 @@ impl Evaluation {
             "overall": s.overall.to_json(),
             "by_category": groups(&s.by_category),
             "by_noise": groups(&s.by_noise),
+            "errors_by_evidence": s
+                .by_evidence
+                .iter()
+                .map(|((kind, evidence), n)| serde_json::json!({
+                    "error": kind,
+                    "evidence": evidence,
+                    "queries": n,
+                }))
+                .collect::<Vec<_>>(),
             "engine_metrics": self.engine_metrics.iter().cloned().collect::<BTreeMap<_, _>>(),
         })
     }
@@ -707,6 +796,108 @@ mod tests {
         assert_eq!((typo.queries, typo.misses, typo.false_reviews), (3, 1, 1));
         assert_eq!(s.by_noise["registry_iin_missing"].queries, 1);
         assert_eq!(s.by_noise[NO_NOISE].queries, 2);
+    }
+
+    fn decided(ids_and_levels: &[(&str, [&'static str; 6], Option<&'static str>)]) -> Decision {
+        use tanu::matching::decision::{Band, Candidate, Explanation, FieldEvidence};
+        let fields = [
+            "iin",
+            "surname",
+            "given_name",
+            "patronymic",
+            "birth_date",
+            "sex",
+        ];
+        Decision {
+            request_id: "Q".into(),
+            decision: Verdict::Review,
+            band: Band::Possible,
+            candidates: ids_and_levels
+                .iter()
+                .map(|(id, levels, ruled_out)| Candidate {
+                    person_id: id.to_string(),
+                    score: 0.5,
+                    band: Band::Possible,
+                    explanation: Explanation {
+                        prior: -12.0,
+                        fields: fields
+                            .iter()
+                            .zip(levels)
+                            .map(|(field, level)| FieldEvidence {
+                                field,
+                                level,
+                                weight: 0.0,
+                                tf_adjustment: None,
+                                note: None,
+                            })
+                            .collect(),
+                        name_pair_adjustment: None,
+                        total: 5.0,
+                        ruled_out: *ruled_out,
+                        review_reason: None,
+                        found_by: vec!["birth_date"],
+                    },
+                    record_damage: None,
+                })
+                .collect(),
+            model_version: "m".into(),
+            analysis: None,
+        }
+    }
+
+    #[test]
+    fn error_evidence_names_the_deciding_candidate() {
+        use Verdict::{Clear, Review};
+        const MARRIED: [&str; 6] = ["missing", "different", "exact", "missing", "exact", "same"];
+        const OTHER: [&str; 6] = ["different", "exact", "exact", "exact", "exact", "same"];
+        let d = decided(&[
+            ("P1", MARRIED, None),
+            ("P2", OTHER, Some("trusted IINs differ")),
+        ]);
+        // A false review: the first candidate.
+        let fr = truth(Clear, &[], "namesake", &[]);
+        assert_eq!(
+            error_evidence(&fr, &d),
+            "missing · different · exact · missing · exact · same"
+        );
+        // A miss: the truth person, wherever it is listed; "not listed" when it is not.
+        let miss = truth(Review, &["P2"], "in_registry", &[]);
+        assert_eq!(
+            error_evidence(&miss, &d),
+            "different · exact · exact · exact · exact · same (ruled out: trusted IINs differ)"
+        );
+        let lost = truth(Review, &["P7"], "in_registry", &[]);
+        assert_eq!(error_evidence(&lost, &d), "not listed");
+    }
+
+    #[test]
+    fn evidence_rows_keep_the_most_frequent_of_each_kind() {
+        let mut scorecard = Scorecard::default();
+        for i in 0..20u64 {
+            scorecard
+                .by_evidence
+                .insert(("false_review", format!("e{i:02}")), i + 1);
+        }
+        scorecard
+            .by_evidence
+            .insert(("miss", "not listed".into()), 2);
+        let eval = Evaluation {
+            model_version: String::new(),
+            index: String::new(),
+            persons: 0,
+            threads: 1,
+            wall_seconds: 1.0,
+            latency: Latency::default(),
+            scorecard,
+            engine_metrics: Vec::new(),
+            errors: Vec::new(),
+        };
+        let rows = eval.evidence_rows();
+        assert_eq!(rows.len(), EVIDENCE_ROWS + 1);
+        assert_eq!(rows[0], ("false_review", "e19", 20));
+        assert_eq!(rows[EVIDENCE_ROWS - 1], ("false_review", "e05", 6));
+        assert_eq!(rows[EVIDENCE_ROWS], ("miss", "not listed", 2));
+        assert!(eval.render().contains("| miss         | not listed"));
     }
 
     #[test]
