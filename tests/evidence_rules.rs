@@ -22,6 +22,13 @@ fn person(id: &str, surname: &str, given: &str, patronymic: Option<&str>, birth:
     )
 }
 
+/// The 12 digits of a valid IIN of a birth date, sex and serial number.
+fn iin_digits(born: (i32, u32, u32), sex: IinSex, serial: u16) -> String {
+    let date = NaiveDate::from_ymd_opt(born.0, born.1, born.2).unwrap();
+    let iin = Iin::from_parts(date, sex, serial).unwrap();
+    iin.digits().iter().map(|d| char::from(b'0' + d)).collect()
+}
+
 fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().unwrap();
     let mut lines = vec![
@@ -33,13 +40,7 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         person("A1", "Оспанова", "Әсел", None, "1992-09-09"),
     ];
     // I1 states 1976-05-07, but its valid IIN encodes 1976-07-05: the record contradicts itself.
-    let iin = Iin::from_parts(
-        NaiveDate::from_ymd_opt(1976, 7, 5).unwrap(),
-        IinSex::Female,
-        5138,
-    )
-    .unwrap();
-    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    let digits = iin_digits((1976, 7, 5), IinSex::Female, 5138);
     lines.push(
         person(
             "I1",
@@ -402,13 +403,7 @@ fn a_given_name_typo_in_a_letter_written_as_two_is_not_screened_out() {
     let (_dir, engine) = engine(EngineOptions::default());
     // Асцат / Асхат: ц is "ts" in a skeleton, х is "x": one letter as written, two edits
     // between skeletons. The query's IIN is its own; the registry has none.
-    let iin = Iin::from_parts(
-        NaiveDate::from_ymd_opt(1988, 1, 19).unwrap(),
-        IinSex::Male,
-        3956,
-    )
-    .unwrap();
-    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    let digits = iin_digits((1988, 1, 19), IinSex::Male, 3956);
     let d = decide(
         &engine,
         "Сериков",
@@ -425,14 +420,7 @@ fn a_given_name_typo_in_a_letter_written_as_two_is_not_screened_out() {
 #[test]
 fn a_record_without_sex_or_iin_states_the_sex_in_its_patronymic() {
     let (_dir, engine) = engine(EngineOptions::default());
-    let iin = |sex| {
-        let iin =
-            Iin::from_parts(NaiveDate::from_ymd_opt(2005, 12, 15).unwrap(), sex, 2386).unwrap();
-        iin.digits()
-            .iter()
-            .map(|d| char::from(b'0' + d))
-            .collect::<String>()
-    };
+    let iin = |sex| iin_digits((2005, 12, 15), sex, 2386);
     for (sex, want) in [(IinSex::Female, "same"), (IinSex::Male, "different")] {
         let d = decide(
             &engine,
@@ -449,13 +437,7 @@ fn a_record_without_sex_or_iin_states_the_sex_in_its_patronymic() {
 #[test]
 fn a_given_name_mistyped_on_both_sides_is_reviewed_when_all_else_agrees() {
     let (_dir, engine) = engine(EngineOptions::default());
-    let iin = Iin::from_parts(
-        NaiveDate::from_ymd_opt(1980, 6, 17).unwrap(),
-        IinSex::Male,
-        3101,
-    )
-    .unwrap();
-    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
+    let digits = iin_digits((1980, 6, 17), IinSex::Male, 3101);
     // Ахмчт / Аэхмет: two edits as written, three between skeletons; surname, patronymic and
     // birth date agree exactly.
     let d = decide(
