@@ -321,7 +321,9 @@ pub fn collect(
     // whose given names rule it out (`scoring::could_match`) is dropped here, in the table;
     // except on the query's own date (or its IIN's) under the query's own surname, where a given
     // name mistyped on both sides (Ахмчт / Аэхмет) must still reach scoring.
-    let own_surname = index.term_row(&q.surname);
+    // The query's own spellings' vocabulary rows, looked up once for every path below.
+    let own_rows = [index.term_row(&q.surname), index.term_row(&q.given)];
+    let [own_surname, own_given] = own_rows;
     for d in &dates {
         let own_date = Some(*d) == q.birth || Some(*d) == q.birth_alt;
         let rows = index.by_birth_key(d.to_key());
@@ -349,7 +351,7 @@ pub fn collect(
     // only when another name part agrees as a key, so a mistyped surname (Ашметов for Ахметов,
     // Зайев for Зайцев) would lose them. Rows sort by given name within a date, so this is a
     // binary search per date, not a scan.
-    if let Some(given_row) = index.term_row(&q.given) {
+    if let Some(given_row) = own_given {
         let mut partial_keys: Vec<u32> = Vec::with_capacity(2 * dates.len());
         for d in &dates {
             for p in [
@@ -405,7 +407,7 @@ pub fn collect(
             continue;
         }
         blocks.clear();
-        match index.term_row(term) {
+        match own_rows[side] {
             // A spelling the registry knows: its one-edit neighbours' blocks, precomputed.
             Some(row) => blocks.extend(index.neighbour_blocks(row).iter().map(|h| h.to_native())),
             None => {

@@ -225,19 +225,22 @@ pub fn surname_word_agrees(a: &str, b: &str) -> bool {
 /// Longest name, in letters, that `written_one_edit` compares.
 const WRITTEN_MAX: usize = 48;
 
+/// The letters of a name as written, case folded, into `out`: how many, or `None` when more than
+/// `WRITTEN_MAX`.
+fn written_letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
+    let mut n = 0;
+    for c in s.chars().filter(|&c| is_letter(c)) {
+        *out.get_mut(n)? = fold_case(c);
+        n += 1;
+    }
+    Some(n)
+}
+
 /// When two names as written (letters, case folded, nothing transliterated) are one edit apart
 /// (substitution, insertion, deletion or adjacent swap): the letters of the shorter. A typo in
 /// a Cyrillic letter that transliterates to two (ц → ts, ю → iu) is two edits between skeletons
 /// but one here. Allocates nothing; names longer than 48 letters never match.
 pub fn written_one_edit(a: &str, b: &str) -> Option<usize> {
-    fn letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
-        let mut n = 0;
-        for c in s.chars().filter(|&c| is_letter(c)) {
-            *out.get_mut(n)? = fold_case(c);
-            n += 1;
-        }
-        Some(n)
-    }
     // A cheap necessary condition first: two names of three or more letters one edit apart
     // share their first or their last letter.
     let first = |s: &str| s.chars().find(|&c| is_letter(c)).map(fold_case);
@@ -247,8 +250,8 @@ pub fn written_one_edit(a: &str, b: &str) -> Option<usize> {
         return None;
     }
     let (mut x, mut y) = (['\0'; WRITTEN_MAX], ['\0'; WRITTEN_MAX]);
-    let nx = letters(a, &mut x)?;
-    let ny = letters(b, &mut y)?;
+    let nx = written_letters(a, &mut x)?;
+    let ny = written_letters(b, &mut y)?;
     one_edit_slices(&x[..nx], &y[..ny]).then_some(nx.min(ny))
 }
 
@@ -258,16 +261,8 @@ pub fn written_one_edit(a: &str, b: &str) -> Option<usize> {
 /// match. For the rare candidates whose other name parts and birth date all agree
 /// (`scoring::given_typos_only`).
 pub fn written_within_two_edits(a: &str, b: &str, min_letters: usize) -> bool {
-    fn letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
-        let mut n = 0;
-        for c in s.chars().filter(|&c| is_letter(c)) {
-            *out.get_mut(n)? = fold_case(c);
-            n += 1;
-        }
-        Some(n)
-    }
     let (mut x, mut y) = (['\0'; WRITTEN_MAX], ['\0'; WRITTEN_MAX]);
-    let (Some(nx), Some(ny)) = (letters(a, &mut x), letters(b, &mut y)) else {
+    let (Some(nx), Some(ny)) = (written_letters(a, &mut x), written_letters(b, &mut y)) else {
         return false;
     };
     if nx.min(ny) < min_letters || nx.abs_diff(ny) > 2 {

@@ -84,7 +84,7 @@ pub fn patronymic_root(skel: &str) -> Option<String> {
 /// woman; Нұрланұлы, Нурланович, Mamed oglu: a man), or `None` when it has no known suffix.
 pub fn patronymic_sex(skel: &str) -> Option<crate::source::Sex> {
     use crate::source::Sex;
-    const FEMALE: &[&str] = &["kizi", "gizi", "ovna", "evna", "ichna", "ivna", "vna"];
+    const FEMALE: &[&str] = &["kizi", "gizi", "ichna", "vna"];
     if FEMALE.iter().any(|suf| skel.ends_with(suf)) {
         return Some(Sex::Female);
     }
