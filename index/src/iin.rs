@@ -144,7 +144,17 @@ pub fn digits_of_number(n: u64) -> [u8; 12] {
 /// Whether two twelve-digit numbers are one digit substitution or one adjacent transposition
 /// apart (never when equal).
 pub fn numbers_one_edit_apart(a: u64, b: u64) -> bool {
-    if a == b {
+    // One substitution at digit i (from the right) changes the number by k·10^i, an adjacent
+    // swap of digits i + 1 and i by 9·k·10^i (1 ≤ k ≤ 9): without its trailing zeros the
+    // difference is at most 81. Most pairs fail this at the first remainder.
+    let mut diff = a.abs_diff(b);
+    if diff == 0 {
+        return false;
+    }
+    while diff % 10 == 0 {
+        diff /= 10;
+    }
+    if diff > 81 {
         return false;
     }
     // Digits from the right; stop as soon as the rest agree or a third digit differs.

@@ -74,13 +74,25 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     one_edit_slices(&a, &b)
 }
 
+/// `within_one_edit` of two UTF-8 byte strings (false when either is not UTF-8), without
+/// validating ASCII ones.
+pub fn within_one_edit_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a == b || one_edit_slices(a, b);
+    }
+    match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+        (Ok(a), Ok(b)) => within_one_edit(a, b),
+        _ => false,
+    }
+}
+
 /// Whether two strings differ only in one window of at most two letters on each side (after
 /// their common beginning and end): two adjacent edits at most, the trace a one-letter typo in
 /// a Cyrillic letter that transliterates to two leaves in a skeleton (Асцат / Асхат: "ts" for
 /// "x"; Зайцев / Зайев: "ts" dropped). Unlike two edits anywhere (Асхат / Асқар, Дәурен /
 /// Дәулет), this rarely joins two different names. By bytes; allocates nothing.
-pub fn within_one_window(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+pub fn within_one_window(a: impl AsRef<[u8]>, b: impl AsRef<[u8]>) -> bool {
+    let (a, b) = (a.as_ref(), b.as_ref());
     if a.len().abs_diff(b.len()) > 2 {
         return false;
     }

@@ -11,7 +11,11 @@ const MAX_STACK: usize = 64;
 
 /// Jaro-Winkler similarity of two ASCII skeletons, without allocating for names up to 64 bytes.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    jaro_winkler_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// `jaro_winkler` of two byte strings.
+pub fn jaro_winkler_bytes(a: &[u8], b: &[u8]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -24,6 +28,22 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
             std::str::from_utf8(b).unwrap_or(""),
         );
     }
+    let (matches, transpositions) = jaro_matches(a, b);
+    if matches == 0 {
+        return 0.0;
+    }
+    let m = matches as f64;
+    let jaro =
+        (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    if jaro <= 0.7 {
+        return jaro;
+    }
+    jaro + 0.1 * common_prefix(a, b) as f64 * (1.0 - jaro)
+}
+
+/// Jaro's matched letters and unordered pairs of two non-empty strings of at most 64 bytes:
+/// each letter of `a` in turn takes the first unmatched equal letter of `b` within the window.
+fn jaro_matches(a: &[u8], b: &[u8]) -> (usize, usize) {
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
     let mut a_match = [false; MAX_STACK];
     let mut b_match = [false; MAX_STACK];
@@ -40,9 +60,6 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
             }
         }
     }
-    if matches == 0 {
-        return 0.0;
-    }
     let mut transpositions = 0usize;
     let mut k = 0usize;
     for (i, &ca) in a.iter().enumerate() {
@@ -57,14 +74,7 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         }
         k += 1;
     }
-    let m = matches as f64;
-    let jaro =
-        (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
-    if jaro <= 0.7 {
-        return jaro;
-    }
-    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
-    jaro + 0.1 * prefix * (1.0 - jaro)
+    (matches, transpositions)
 }
 
 use tanu_index::keys::one_edit_slices;
@@ -83,27 +93,44 @@ pub fn close(a: &str, b: &str) -> bool {
 
 /// Whether Jaro-Winkler(a, b) ≥ `threshold`, with the cheap necessary condition first.
 pub fn jaro_winkler_at_least(a: &str, b: &str, threshold: f64) -> bool {
-    jaro_winkler_may_reach(a.as_bytes(), b.as_bytes(), threshold) && jaro_winkler(a, b) >= threshold
+    jaro_winkler_at_least_bytes(a.as_bytes(), b.as_bytes(), threshold)
 }
 
-/// A cheap necessary condition for Jaro-Winkler ≥ t: with at most 4 prefix letters the boost
-/// gives JW ≤ 0.6·J + 0.4, so J ≥ (t − 0.4)/0.6, and J ≤ (m/|a| + m/|b| + 1)/3 for the m matched
-/// letters, where m is at most the letters the two share (as multisets).
+/// `jaro_winkler_at_least` of two byte strings.
+pub fn jaro_winkler_at_least_bytes(a: &[u8], b: &[u8], threshold: f64) -> bool {
+    jaro_winkler_may_reach(a, b, threshold) && jaro_winkler_bytes(a, b) >= threshold
+}
+
+/// A cheap necessary condition for Jaro-Winkler ≥ t (see `jaro_winkler_bound_allows`).
 fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
-    let (la, lb) = (a.len(), b.len());
-    if la == 0 || lb == 0 {
+    if a.is_empty() || b.is_empty() {
         return false;
     }
-    if la > usize::from(u16::MAX) {
+    if a.len() > usize::from(u16::MAX) {
         return true;
     }
-    // Bytes counted in 32 buckets (`byte & 31`): one bucket per ASCII letter, so for skeletons
-    // this is the exact multiset overlap, and a collision elsewhere only raises it (the test
-    // stays a necessary condition). Zeroing 64 bytes is cheaper than 256.
+    let common = shared_letter_buckets(&letter_buckets(a), b);
+    jaro_winkler_bound_allows(a.len(), b.len(), common, common_prefix(a, b), threshold)
+}
+
+/// The letters of a string counted in 32 buckets (`byte & 31`): one bucket per ASCII letter.
+/// Strings longer than `u16::MAX` bytes saturate.
+#[inline]
+pub fn letter_buckets(a: &[u8]) -> [u16; 32] {
     let mut counts = [0u16; 32];
     for &x in a {
-        counts[usize::from(x & 31)] += 1;
+        let c = &mut counts[usize::from(x & 31)];
+        *c = c.saturating_add(1);
     }
+    counts
+}
+
+/// How many letters a string shares with the one counted in `buckets`, as multisets, by
+/// bucket: exact for skeletons (lowercase ASCII), and for other bytes never below the truth, as
+/// a collision only adds. So a bound built on it stays a necessary condition.
+#[inline]
+pub fn shared_letter_buckets(buckets: &[u16; 32], b: &[u8]) -> usize {
+    let mut counts = *buckets;
     let mut common = 0usize;
     for &y in b {
         let c = &mut counts[usize::from(y & 31)];
@@ -112,7 +139,31 @@ fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
             common += 1;
         }
     }
-    let need_j = (threshold - 0.4) / 0.6;
+    common
+}
+
+/// Equal leading bytes, at most the 4 that Winkler's boost counts.
+#[inline]
+pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count()
+}
+
+/// Whether strings of `la` and `lb` bytes (both non-empty) that share at most `common` letters
+/// and exactly `prefix` leading ones could reach Jaro-Winkler ≥ `threshold` (≥ 0.7). The boost
+/// gives JW = J + 0.1·p·(1 − J) above J = 0.7, so JW ≥ t needs J ≥ (t − 0.1·p)/(1 − 0.1·p); and
+/// J ≤ (m/|a| + m/|b| + 1)/3 for the m matched letters, at most `common`. With the prefix
+/// known this is much tighter than the prefix-free bound (J ≥ (t − 0.4)/0.6) when the first
+/// letters differ, as for most unrelated names.
+#[inline]
+pub fn jaro_winkler_bound_allows(
+    la: usize,
+    lb: usize,
+    common: usize,
+    prefix: usize,
+    threshold: f64,
+) -> bool {
+    let boost = 0.1 * prefix.min(4) as f64;
+    let need_j = (threshold - boost) / (1.0 - boost);
     let (m, la, lb) = (common as f64, la as f64, lb as f64);
     m / la + m / lb + 1.0 >= 3.0 * need_j - 1e-9
 }
@@ -241,18 +292,32 @@ fn written_letters(s: &str, out: &mut [char; WRITTEN_MAX]) -> Option<usize> {
 /// a Cyrillic letter that transliterates to two (ц → ts, ю → iu) is two edits between skeletons
 /// but one here. Allocates nothing; names longer than 48 letters never match.
 pub fn written_one_edit(a: &str, b: &str) -> Option<usize> {
-    // A cheap necessary condition first: two names of three or more letters one edit apart
-    // share their first or their last letter.
-    let first = |s: &str| s.chars().find(|&c| is_letter(c)).map(fold_case);
-    let last = |s: &str| s.chars().rev().find(|&c| is_letter(c)).map(fold_case);
-    let short = |s: &str| s.chars().filter(|&c| is_letter(c)).nth(2).is_none();
-    if first(a) != first(b) && last(a) != last(b) && !short(a) && !short(b) {
-        return None;
+    WrittenLetters::new(a).one_edit_from(b)
+}
+
+/// A name as written, folded to its letters once (`written_letters`), for `written_one_edit`
+/// against many others: a query's name against every candidate's.
+#[derive(Debug, Clone)]
+pub struct WrittenLetters {
+    letters: [char; WRITTEN_MAX],
+    /// How many letters; `None` when more than `WRITTEN_MAX`.
+    len: Option<usize>,
+}
+
+impl WrittenLetters {
+    pub fn new(s: &str) -> WrittenLetters {
+        let mut letters = ['\0'; WRITTEN_MAX];
+        let len = written_letters(s, &mut letters);
+        WrittenLetters { letters, len }
     }
-    let (mut x, mut y) = (['\0'; WRITTEN_MAX], ['\0'; WRITTEN_MAX]);
-    let nx = written_letters(a, &mut x)?;
-    let ny = written_letters(b, &mut y)?;
-    one_edit_slices(&x[..nx], &y[..ny]).then_some(nx.min(ny))
+
+    /// `written_one_edit` of this name and `other`.
+    pub fn one_edit_from(&self, other: &str) -> Option<usize> {
+        let nx = self.len?;
+        let mut y = ['\0'; WRITTEN_MAX];
+        let ny = written_letters(other, &mut y)?;
+        one_edit_slices(&self.letters[..nx], &y[..ny]).then_some(nx.min(ny))
+    }
 }
 
 /// Whether two names as written (letters, case folded, nothing transliterated), each of at least
@@ -451,6 +516,7 @@ fn near_slot(key: u32) -> usize {
     (key.wrapping_mul(0x9E37_79B1) >> 24) as usize
 }
 
+#[cfg(test)]
 fn key_of_digits(d: &[u8; 8]) -> u32 {
     d.iter().fold(0u32, |acc, &x| acc * 10 + u32::from(x))
 }
@@ -460,46 +526,45 @@ impl BirthProbe {
         let full = d.full();
         let (month, day) = (d.month.unwrap_or(0), d.day.unwrap_or(0));
         let mut near = Box::new([0u32; NEAR_SLOTS]);
-        let mut other_years = Vec::new();
+        let mut other_years = Vec::with_capacity(64);
         if let Some(date) = full {
             let key = d.to_key();
             let digits = digits_of_key(key);
-            let mut keys = vec![
-                key,
-                d.year as u32 * 10_000 + u32::from(day) * 100 + u32::from(month),
-            ];
-            for other in [date.pred_opt(), date.succ_opt()].into_iter().flatten() {
-                keys.push(PartialDate::from(other).to_key());
-            }
-            for i in 0..8 {
-                for v in 0..10u8 {
-                    if v != digits[i] {
-                        let mut c = digits;
-                        c[i] = v;
-                        keys.push(key_of_digits(&c));
-                    }
+            let mut add = |k: u32| {
+                if k == 0 {
+                    return;
                 }
-                if i < 7 && digits[i] != digits[i + 1] {
-                    let mut c = digits;
-                    c.swap(i, i + 1);
-                    keys.push(key_of_digits(&c));
-                }
-            }
-            let year_of = |k: u32| k / 10_000;
-            other_years = keys
-                .iter()
-                .copied()
-                .filter(|&k| k != 0 && year_of(k) != u32::from(d.year))
-                .collect();
-            other_years.sort_unstable();
-            other_years.dedup();
-            for k in keys.into_iter().filter(|&k| k != 0) {
                 let mut slot = near_slot(k);
                 while near[slot] != 0 && near[slot] != k {
                     slot = (slot + 1) % NEAR_SLOTS;
                 }
-                near[slot] = k;
+                if near[slot] == 0 {
+                    near[slot] = k;
+                    if k / 10_000 != u32::from(d.year) {
+                        other_years.push(k);
+                    }
+                }
+            };
+            add(key);
+            add(d.year as u32 * 10_000 + u32::from(day) * 100 + u32::from(month));
+            for other in [date.pred_opt(), date.succ_opt()].into_iter().flatten() {
+                add(PartialDate::from(other).to_key());
             }
+            // One digit changed, or two adjacent digits swapped: the key changed arithmetically.
+            for i in 0..8 {
+                let place = 10u32.pow(7 - i as u32);
+                let base = key - u32::from(digits[i]) * place;
+                for v in 0..10u32 {
+                    if v != u32::from(digits[i]) {
+                        add(base + v * place);
+                    }
+                }
+                if i < 7 && digits[i] != digits[i + 1] {
+                    let (hi, lo) = (u32::from(digits[i]), u32::from(digits[i + 1]));
+                    add(key - hi * place - lo * (place / 10) + lo * place + hi * (place / 10));
+                }
+            }
+            other_years.sort_unstable();
         }
         BirthProbe {
             year: d.year,
@@ -859,6 +924,14 @@ mod tests {
 
         #[test]
         fn jaro_winkler_matches_strsim_everywhere(a in "[a-z]{0,20}", b in "[a-z]{0,20}") {
+            prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn jaro_winkler_of_other_ascii_matches_strsim(
+            a in "[a-cA-C0-9 _-]{0,20}",
+            b in "[a-cA-C0-9 _-]{0,20}",
+        ) {
             prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
         }
 

@@ -5,9 +5,10 @@
 
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
-    IinSide, birth_level, digits_of, iin_level, jaro_winkler_at_least,
-    one_edit_or_similar_possible, part_level, shared_letters_bound, surname_level,
-    surname_word_agrees, within_one_edit, written_one_edit, written_within_two_edits,
+    IinSide, WrittenLetters, birth_level, common_prefix, digits_of, iin_level,
+    jaro_winkler_at_least, jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets,
+    one_edit_or_similar_possible, part_level, shared_letter_buckets, shared_letters_bound,
+    surname_level, surname_word_agrees, within_one_edit, written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -18,7 +19,7 @@ use tanu_index::format::{
     effective_birth_key, iin_status, letter_mask, phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex, without_separators};
-use tanu_index::keys::{NamePair, within_one_window};
+use tanu_index::keys::{NamePair, within_one_edit_bytes, within_one_window};
 use tanu_index::name::{patronymic_root, patronymic_sex, phonetic_key, skeleton};
 use tanu_index::reader::RegistryIndex;
 use tanu_index::source::Sex;
@@ -42,10 +43,17 @@ pub struct QueryFeatures {
     pub given_phon_hash: u32,
     /// `format::letter_mask(given)`.
     pub given_letters: u32,
+    /// `compare::letter_buckets(given)`.
+    pub given_buckets: [u16; 32],
     pub patronymic_root: String,
     pub patronymic_phon: String,
     /// The patronymic as the query wrote it.
     pub patronymic_written: Option<String>,
+    /// The letters of `surname_written`, `given_written` and `patronymic_written`, folded once
+    /// for `written_one_edit` against every candidate.
+    pub surname_written_letters: WrittenLetters,
+    pub given_written_letters: WrittenLetters,
+    pub patronymic_written_letters: Option<WrittenLetters>,
     pub iin: Option<IinSide>,
     /// The stated birth date, or the one the IIN encodes.
     pub birth: Option<PartialDate>,
@@ -145,10 +153,14 @@ impl QueryFeatures {
             surname_stem: n.surname_stem.clone(),
             given_phon_hash: phon_hash(&phonetic_key(&n.given)),
             given_letters: letter_mask(n.given.as_bytes()),
+            given_buckets: letter_buckets(n.given.as_bytes()),
             given_phon: phonetic_key(&n.given),
             given: n.given.clone(),
             patronymic_phon: phonetic_key(&patronymic_root),
             patronymic_written: query.patronymic.clone(),
+            surname_written_letters: WrittenLetters::new(&query.surname),
+            given_written_letters: WrittenLetters::new(&query.given_name),
+            patronymic_written_letters: query.patronymic.as_deref().map(WrittenLetters::new),
             patronymic_root,
             iin,
             birth,
@@ -502,7 +514,36 @@ pub fn terms_could_match(
 
 /// `given_compatible` of the query's given name with a vocabulary term read from its card (the
 /// phonetic keys compared by hash when `phonetic`): a hash collision can only say compatible.
+#[inline]
 fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic: bool) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the CPU has POPCNT, checked just above (the answer is cached by std).
+        return unsafe { card_compatible_popcnt(q, index, term, phonetic) };
+    }
+    card_compatible_portable(q, index, term, phonetic)
+}
+
+/// `card_compatible` compiled with POPCNT, which the letter-mask bounds count with: the
+/// portable build (x86-64 without POPCNT) counts bits in a dozen instructions each.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn card_compatible_popcnt(
+    q: &QueryFeatures,
+    index: &RegistryIndex,
+    term: u32,
+    phonetic: bool,
+) -> bool {
+    card_compatible_portable(q, index, term, phonetic)
+}
+
+#[inline(always)]
+fn card_compatible_portable(
+    q: &QueryFeatures,
+    index: &RegistryIndex,
+    term: u32,
+    phonetic: bool,
+) -> bool {
     // The shape first (a cache-resident table): most incompatible spellings stop here.
     let Some(shape) = index.term_shape(term) else {
         return true;
@@ -532,37 +573,49 @@ fn card_compatible(q: &QueryFeatures, index: &RegistryIndex, term: u32, phonetic
         let q_phon = if phonetic { q.given_phon.as_str() } else { "" };
         return given_compatible(&q.given, q_phon, c, if phonetic { c_phon } else { "" });
     }
-    let Ok(c) = std::str::from_utf8(&card.bytes[..usize::from(card.len)]) else {
+    // Skeletons are ASCII: compared as bytes, with no UTF-8 validation on the way.
+    let c = &card.bytes[..usize::from(card.len)];
+    if !c.is_ascii() && std::str::from_utf8(c).is_err() {
         return true;
+    }
+    if phonetic && !q.given_phon.is_empty() && q.given_phon_hash == card.phon_hash.to_native() {
+        return true;
+    }
+    skeletons_compatible(q.given.as_bytes(), &q.given_buckets, c)
+}
+
+/// `given_compatible` of two skeletons without their phonetic keys, the query's given name `q`
+/// with its `compare::letter_buckets`, as bytes. The letters the two share, counted exactly,
+/// decide which of the three tests can pass; most pairs of unrelated names pass none, and then
+/// none runs.
+#[inline(always)]
+fn skeletons_compatible(q: &[u8], q_buckets: &[u16; 32], c: &[u8]) -> bool {
+    if q.is_empty() || c.is_empty() || q == c {
+        return true;
+    }
+    let (lq, lc) = (q.len(), c.len());
+    let common = if lq > usize::from(u16::MAX) {
+        lc
+    } else {
+        shared_letter_buckets(q_buckets, c)
     };
-    if c.is_empty()
-        || q.given == c
-        || (phonetic && !q.given_phon.is_empty() && q.given_phon_hash == card.phon_hash.to_native())
-    {
-        return true;
-    }
-    let bound = shared_letters_bound(
-        q.given_letters,
-        q.given.len(),
-        card.letters.to_native(),
-        c.len(),
-    );
-    if !one_edit_or_similar_possible(q.given.len(), c.len(), bound, LOOSE_GIVEN_JW)
-        && !given_typo_window_possible(q.given.len(), c.len(), bound)
-    {
-        return false;
-    }
-    (q.given.len().min(c.len()) >= 2 && within_one_edit(&q.given, c))
-        || jaro_winkler_at_least(&q.given, c, LOOSE_GIVEN_JW)
-        || given_typo_window(&q.given, c)
+    (lq.min(lc) >= 2
+        && lq.abs_diff(lc) <= 1
+        && common + 1 >= lq.max(lc)
+        && within_one_edit_bytes(q, c))
+        || (jaro_winkler_bound_allows(lq, lc, common, common_prefix(q, c), LOOSE_GIVEN_JW)
+            && jaro_winkler_bytes(q, c) >= LOOSE_GIVEN_JW)
+        || (given_typo_window_possible(lq, lc, common) && within_one_window(q, c))
 }
 
 /// A given-name level, raised from `different` to `close` when the two names as written are one
 /// edit apart with at least `CLOSE_MIN_LETTERS` letters: a typo in a letter that transliterates
 /// to two (Әсел / Әсец: ц → ts) is two edits between skeletons but one as written.
-fn written_close(level: u8, q_written: &str, c_written: &str) -> u8 {
+fn written_close(level: u8, q_written: &WrittenLetters, c_written: &str) -> u8 {
     if level == level::part::DIFFERENT
-        && written_one_edit(q_written, c_written).is_some_and(|n| n >= CLOSE_MIN_LETTERS)
+        && q_written
+            .one_edit_from(c_written)
+            .is_some_and(|n| n >= CLOSE_MIN_LETTERS)
     {
         level::part::CLOSE
     } else {
@@ -603,8 +656,8 @@ fn patronymic_compatible(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
         return true;
     }
     given_compatible(q_root, &q.patronymic_phon, c_root, &c.patronymic_phon)
-        || match (&q.patronymic_written, c.patronymic.as_ref()) {
-            (Some(a), Some(b)) => written_one_edit(a, b).is_some_and(|n| n >= 2),
+        || match (&q.patronymic_written_letters, c.patronymic.as_ref()) {
+            (Some(a), Some(b)) => a.one_edit_from(b).is_some_and(|n| n >= 2),
             _ => false,
         }
 }
@@ -615,7 +668,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
     let c_patr_phon = c.patronymic_phon.as_str();
     let g = written_close(
         part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon),
-        &q.given_written,
+        &q.given_written_letters,
         &c.given_name,
     );
     let straight = [
@@ -635,7 +688,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
     // (Spellings only: the phonetic keys of a given name and of a surname stem differ in kind.)
     // The written forms are compared only when the straight given names differ: a swapped
     // alignment resting on a written typo never beats a straight one whose given names agree.
-    let written = |level: u8, a: &str, b: &str| {
+    let written = |level: u8, a: &WrittenLetters, b: &str| {
         if g == level::part::DIFFERENT {
             written_close(level, a, b)
         } else {
@@ -644,12 +697,12 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
     };
     let swap_s = as_surname_level(written(
         part_level(&q.surname, "", &c.given_skel, ""),
-        &q.surname_written,
+        &q.surname_written_letters,
         &c.given_name,
     ));
     let swap_g = written(
         part_level(&q.given, "", &c.surname_skel, ""),
-        &q.given_written,
+        &q.given_written_letters,
         &c.surname,
     );
     if swap_s != level::surname::DIFFERENT || swap_g != level::part::DIFFERENT {
@@ -725,7 +778,9 @@ fn sparse_agreement(
     // not by Jaro-Winkler alone: Омаров / Омарханов share a prefix, not a person.
     let surname_typo = || {
         name.is_some_and(|n| {
-            written_one_edit(&q.surname_written, &n.surname).is_some()
+            q.surname_written_letters
+                .one_edit_from(&n.surname)
+                .is_some()
                 || within_one_edit(&q.surname, &n.surname_skel)
                 || surname_word_agrees(&q.surname_written, &n.surname)
         })
@@ -874,7 +929,7 @@ pub fn score(
             .names
             .get(usize::from(name_index))
             .filter(|_| best.alignment == Alignment::Straight);
-        let letters = name.and_then(|n| written_one_edit(&q.surname_written, &n.surname));
+        let letters = name.and_then(|n| q.surname_written_letters.one_edit_from(&n.surname));
         let typo_only = letters.is_some_and(|n| n >= 2)
             || name.is_some_and(|n| {
                 q.surname.len().min(n.surname_skel.len()) >= 2
@@ -1095,5 +1150,41 @@ pub fn trusted_side(iin: &Iin) -> IinSide {
         digits: *iin.digits(),
         valid: true,
         trusted: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The screen's counted gates only skip tests that would fail: it answers exactly what
+        /// `given_compatible` answers on the same skeletons.
+        #[test]
+        fn skeleton_screen_answers_what_given_compatible_answers(
+            q in "[a-h]{0,11}",
+            c in "[a-h]{0,11}",
+        ) {
+            let buckets = letter_buckets(q.as_bytes());
+            prop_assert_eq!(
+                skeletons_compatible(q.as_bytes(), &buckets, c.as_bytes()),
+                given_compatible(&q, "", &c, ""),
+                "{} / {}", q, c
+            );
+        }
+    }
+
+    #[test]
+    fn skeleton_screen_keeps_typos_and_drops_other_names() {
+        let screen = |q: &str, c: &str| {
+            skeletons_compatible(q.as_bytes(), &letter_buckets(q.as_bytes()), c.as_bytes())
+        };
+        assert!(screen("askhat", "askhat"));
+        assert!(screen("askhat", "askat"));
+        assert!(screen("askhat", "asktsat"));
+        assert!(screen("nurlan", "nurlanbek"));
+        assert!(!screen("askhat", "nurlan"));
+        assert!(!screen("erlan", "dauren"));
     }
 }
