@@ -143,6 +143,7 @@ impl QueryFeatures {
             index.name_pair_count(NamePair::GivenPatronymic, &n.given, &patronymic_root),
             population,
         );
+        let given_phon = phonetic_key(&n.given);
         QueryFeatures {
             surname_phon: phonetic_key(&n.surname_stem),
             surname_root_phon: phonetic_key(&surname_root),
@@ -151,10 +152,10 @@ impl QueryFeatures {
             surname_written: query.surname.clone(),
             given_written: query.given_name.clone(),
             surname_stem: n.surname_stem.clone(),
-            given_phon_hash: phon_hash(&phonetic_key(&n.given)),
+            given_phon_hash: phon_hash(&given_phon),
             given_letters: letter_mask(n.given.as_bytes()),
             given_buckets: letter_buckets(n.given.as_bytes()),
-            given_phon: phonetic_key(&n.given),
+            given_phon,
             given: n.given.clone(),
             patronymic_phon: phonetic_key(&patronymic_root),
             patronymic_written: query.patronymic.clone(),
