@@ -452,7 +452,8 @@ impl TermMemo {
 
     #[inline]
     fn answer(&mut self, key: u32, compute: impl FnOnce() -> bool) -> bool {
-        let slot = (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+        let slot = (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> (64 - MEMO_SLOTS.trailing_zeros())) as usize;
         let stored = self.slots[slot];
         if stored >> 33 == self.generation && stored as u32 == key {
             return stored & (1 << 32) != 0;
