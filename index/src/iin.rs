@@ -151,7 +151,7 @@ pub fn numbers_one_edit_apart(a: u64, b: u64) -> bool {
     if diff == 0 {
         return false;
     }
-    while diff % 10 == 0 {
+    while diff.is_multiple_of(10) {
         diff /= 10;
     }
     if diff > 81 {
