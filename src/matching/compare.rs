@@ -163,9 +163,10 @@ pub fn jaro_winkler_bound_allows(
     threshold: f64,
 ) -> bool {
     let boost = 0.1 * prefix.min(4) as f64;
-    let need_j = (threshold - boost) / (1.0 - boost);
+    // (m/|a| + m/|b| + 1)/3 ≥ (t − boost)/(1 − boost), multiplied out (no division: it sits
+    // on the screen's critical path); the slack only loosens the bound.
     let (m, la, lb) = (common as f64, la as f64, lb as f64);
-    m / la + m / lb + 1.0 >= 3.0 * need_j - 1e-9
+    (m * (la + lb) + la * lb) * (1.0 - boost) >= (3.0 * (threshold - boost) - 1e-9) * la * lb
 }
 
 /// An upper bound on the letters two strings share as multisets (`shared_letters`), from their
@@ -194,9 +195,11 @@ pub fn one_edit_or_similar_possible(
     if len_a.abs_diff(len_b) <= 1 && bound + 1 >= len_a.max(len_b) {
         return true;
     }
+    // m/|a| + m/|b| + 1 ≥ 3·J for the least J that can reach the threshold (with the full
+    // prefix boost), multiplied out: no division on the screen's critical path.
     let need_j = (threshold - 0.4) / 0.6;
-    let m = bound as f64;
-    m / len_a as f64 + m / len_b as f64 + 1.0 >= 3.0 * need_j - 1e-9
+    let (m, la, lb) = (bound as f64, len_a as f64, len_b as f64);
+    m * (la + lb) >= (3.0 * need_j - 1.0 - 1e-9) * la * lb
 }
 
 /// How many letters two strings share, as multisets (`counts` zeroed, indexed by byte).
@@ -702,6 +705,37 @@ mod tests {
         assert!(surname_word_agrees("Ли Ан", "Ан"));
         assert!(!surname_word_agrees("Ли Ан", "Ю"));
         assert!(!surname_word_agrees(" - ", "-"));
+    }
+
+    /// Every pair of strings over three letters up to five long: neither Jaro-Winkler bound
+    /// rejects a pair that reaches the threshold (the bounds are multiplied out, so this pins
+    /// the boundary cases the random tests may miss).
+    #[test]
+    fn jaro_winkler_bounds_never_reject_a_reaching_pair_exhaustively() {
+        let mut words = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..5 {
+            words = words
+                .iter()
+                .flat_map(|w| ['a', 'b', 'c'].map(|c| format!("{w}{c}")))
+                .collect();
+            all.extend(words.iter().cloned());
+        }
+        for a in &all {
+            for b in &all {
+                let (x, y) = (a.as_bytes(), b.as_bytes());
+                let common = shared_letter_buckets(&letter_buckets(x), y);
+                for t in [0.8, CLOSE_JW] {
+                    if jaro_winkler(a, b) >= t {
+                        assert!(jaro_winkler_may_reach(x, y, t), "{a} {b} {t}");
+                        assert!(
+                            one_edit_or_similar_possible(a.len(), b.len(), common, t),
+                            "{a} {b} {t}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
