@@ -507,7 +507,8 @@ pub struct BirthProbe {
     /// For a full date: every full registry key that is not `different` (equal, day↔month swap,
     /// a day apart, one digit changed, two adjacent digits swapped), as an open-addressing set.
     near: Box<[u32; NEAR_SLOTS]>,
-    /// The keys of `near` in other years than the date's own, sorted.
+    /// The keys of `near` in other years than the date's own (in no order: `key_ranges`' reader
+    /// sorts the ranges).
     other_years: Vec<u32>,
 }
 
@@ -567,7 +568,6 @@ impl BirthProbe {
                     add(key - hi * place - lo * (place / 10) + lo * place + hi * (place / 10));
                 }
             }
-            other_years.sort_unstable();
         }
         BirthProbe {
             year: d.year,
@@ -581,7 +581,7 @@ impl BirthProbe {
 
     /// Half-open ranges of registry birth-date keys outside which no key is `compatible` (key 0,
     /// unknown, aside): the date's whole year, and for a full date each key of another year that
-    /// a typo reaches.
+    /// a typo reaches; in no particular order.
     pub fn key_ranges(&self, out: &mut Vec<(u32, u32)>) {
         let year = u32::from(self.year) * 10_000;
         out.push((year, year + 10_000));
