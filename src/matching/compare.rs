@@ -114,7 +114,8 @@ fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
 }
 
 /// The letters of a string counted in 32 buckets (`byte & 31`): one bucket per ASCII letter.
-/// Strings longer than `u16::MAX` bytes saturate.
+/// Counts saturate at `u16::MAX`, so for a string longer than that `shared_letter_buckets` may
+/// undercount: callers skip the bound for such strings.
 #[inline]
 pub fn letter_buckets(a: &[u8]) -> [u16; 32] {
     let mut counts = [0u16; 32];

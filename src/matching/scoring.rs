@@ -546,7 +546,8 @@ fn card_compatible_portable(
     term: u32,
     phonetic: bool,
 ) -> bool {
-    // The shape first (a cache-resident table): most incompatible spellings stop here.
+    // The shape first (8 bytes a spelling, a smaller table than the cards): most incompatible
+    // spellings stop here.
     let Some(shape) = index.term_shape(term) else {
         return true;
     };
