@@ -27,24 +27,60 @@ fn request_id_of(line: &[u8]) -> Option<String> {
 /// Lines decided between two hand-overs to the writer thread.
 const BLOCK_LINES: usize = 16_384;
 
-/// One output line (JSON) for one input line, and its kind: 0 clear, 1 review, 2 error.
-fn decide_line(engine: &Engine, n: u64, line: &[u8], today: chrono::NaiveDate) -> (String, u8) {
-    match Query::from_json_line(line, today) {
+/// Append the output line (JSON and a newline) for one input line to `out`; its kind: 0 clear,
+/// 1 review, 2 error.
+fn decide_line(
+    engine: &Engine,
+    n: u64,
+    line: &[u8],
+    today: chrono::NaiveDate,
+    out: &mut Vec<u8>,
+) -> u8 {
+    let start = out.len();
+    let (kind, error) = match Query::from_json_line(line, today) {
         Ok(q) => {
             let d = engine.decide(&q);
             let review = u8::from(d.decision == tanu::matching::decision::Verdict::Review);
-            (serde_json::to_string(&d).unwrap_or_default(), review)
+            match serde_json::to_writer(&mut *out, &d) {
+                Ok(()) => (review, None),
+                // Not expected (a Vec takes any bytes and the decision has no map with
+                // non-string keys), but a half-written line must never reach the output.
+                Err(e) => (
+                    2,
+                    Some(DecisionError {
+                        request_id: Some(d.request_id.clone()),
+                        line: n,
+                        error: format!("the decision could not be written: {e}"),
+                        field: String::new(),
+                    }),
+                ),
+            }
         }
-        Err(e) => {
-            let err = DecisionError {
+        Err(e) => (
+            2,
+            Some(DecisionError {
                 request_id: request_id_of(line),
                 line: n,
                 error: e.reason,
                 field: e.field,
-            };
-            (serde_json::to_string(&err).unwrap_or_default(), 2)
-        }
+            }),
+        ),
+    };
+    if let Some(err) = error {
+        out.truncate(start);
+        let _ = serde_json::to_writer(&mut *out, &err);
     }
+    out.push(b'\n');
+    kind
+}
+
+/// The output of a run of consecutive lines: their JSON lines, and how many were reviews and
+/// errors.
+#[derive(Default)]
+struct OutputChunk {
+    json: Vec<u8>,
+    reviews: u64,
+    errors: u64,
 }
 
 pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
@@ -81,18 +117,14 @@ pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> 
     // Blocks are decided in parallel while a writer thread writes the previous ones, in input
     // order, so the workers never wait for the disk.
     let (reviews, errors) = std::thread::scope(|scope| -> Result<(u64, u64)> {
-        let (tx, rx) = crossbeam::channel::bounded::<Vec<(String, u8)>>(2);
+        let (tx, rx) = crossbeam::channel::bounded::<Vec<OutputChunk>>(2);
         let writing = scope.spawn(move || -> Result<(u64, u64)> {
             let (mut reviews, mut errors) = (0u64, 0u64);
-            for outputs in rx {
-                for (json, kind) in outputs {
-                    match kind {
-                        1 => reviews += 1,
-                        2 => errors += 1,
-                        _ => {}
-                    }
-                    writer.write_all(json.as_bytes())?;
-                    writer.write_all(b"\n")?;
+            for chunks in rx {
+                for chunk in chunks {
+                    reviews += chunk.reviews;
+                    errors += chunk.errors;
+                    writer.write_all(&chunk.json)?;
                 }
             }
             writer.flush()?;
@@ -100,14 +132,21 @@ pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> 
             Ok((reviews, errors))
         });
         for block in lines.chunks(BLOCK_LINES) {
-            let outputs: Vec<(String, u8)> = pool.install(|| {
+            let outputs: Vec<OutputChunk> = pool.install(|| {
                 block
                     .par_chunks(64)
-                    .flat_map_iter(|chunk| {
-                        let out: Vec<(String, u8)> = chunk
-                            .iter()
-                            .map(|(n, line)| decide_line(&engine, *n, line, today))
-                            .collect();
+                    .map(|chunk| {
+                        let mut out = OutputChunk {
+                            json: Vec::with_capacity(chunk.len() * 2048),
+                            ..OutputChunk::default()
+                        };
+                        for (n, line) in chunk {
+                            match decide_line(&engine, *n, line, today, &mut out.json) {
+                                1 => out.reviews += 1,
+                                2 => out.errors += 1,
+                                _ => {}
+                            }
+                        }
                         progress.advance(chunk.len() as u64);
                         out
                     })
