@@ -218,6 +218,27 @@ mod tests {
     }
 
     #[test]
+    fn one_edit_by_bytes_agrees_with_one_edit_by_text() {
+        for (a, b) in [
+            ("erlan", "erlen"),
+            ("erlan", "erlan"),
+            ("erlan", "nurlan"),
+            ("Әсел", "Асел"),
+            ("Әсел", "Әсем"),
+            ("ab", "ba"),
+            ("", "a"),
+        ] {
+            assert_eq!(
+                within_one_edit_bytes(a.as_bytes(), b.as_bytes()),
+                within_one_edit(a, b),
+                "{a} {b}"
+            );
+        }
+        // Not UTF-8: never one edit.
+        assert!(!within_one_edit_bytes(&[0xD3, 0x99, 0xFF], "ә".as_bytes()));
+    }
+
+    #[test]
     fn swapped_order_and_spellings_share_a_key() {
         let a = keys("Жұмабаев", "Ерлан", Some("Нұрланұлы"), Some(1987));
         let b = keys("ERLAN", "ZHUMABAYEV", None, Some(1987));
