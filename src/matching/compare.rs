@@ -91,16 +91,6 @@ pub fn close(a: &str, b: &str) -> bool {
     jaro_winkler_may_reach(a.as_bytes(), b.as_bytes(), CLOSE_JW) && jaro_winkler(a, b) >= CLOSE_JW
 }
 
-/// Whether Jaro-Winkler(a, b) ≥ `threshold`, with the cheap necessary condition first.
-pub fn jaro_winkler_at_least(a: &str, b: &str, threshold: f64) -> bool {
-    jaro_winkler_at_least_bytes(a.as_bytes(), b.as_bytes(), threshold)
-}
-
-/// `jaro_winkler_at_least` of two byte strings.
-pub fn jaro_winkler_at_least_bytes(a: &[u8], b: &[u8], threshold: f64) -> bool {
-    jaro_winkler_may_reach(a, b, threshold) && jaro_winkler_bytes(a, b) >= threshold
-}
-
 /// A cheap necessary condition for Jaro-Winkler ≥ t (see `jaro_winkler_bound_allows`).
 fn jaro_winkler_may_reach(a: &[u8], b: &[u8], threshold: f64) -> bool {
     if a.is_empty() || b.is_empty() {

@@ -6,9 +6,9 @@
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
     IinSide, WrittenLetters, birth_level, common_prefix, digits_of, iin_level,
-    jaro_winkler_at_least, jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets,
-    one_edit_or_similar_possible, part_level, shared_letter_buckets, shared_letters_bound,
-    surname_level, surname_word_agrees, within_one_edit, written_within_two_edits,
+    jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets, one_edit_or_similar_possible,
+    part_level, shared_letter_buckets, shared_letters_bound, surname_level, surname_word_agrees,
+    within_one_edit, written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -331,24 +331,12 @@ fn name_score(
 /// a looser similarity than `close` (one edit at any length, Jaro-Winkler ≥ 0.80). Only a given
 /// name that fails this rules a candidate out.
 fn given_compatible(q: &str, q_phon: &str, c: &str, c_phon: &str) -> bool {
-    if q.is_empty() || c.is_empty() || q == c || (!q_phon.is_empty() && q_phon == c_phon) {
-        return true;
-    }
-    (q.len().min(c.len()) >= 2 && within_one_edit(q, c))
-        || jaro_winkler_at_least(q, c, LOOSE_GIVEN_JW)
-        || given_typo_window(q, c)
+    (!q_phon.is_empty() && q_phon == c_phon)
+        || skeletons_compatible(q.as_bytes(), &letter_buckets(q.as_bytes()), c.as_bytes())
 }
 
-/// Whether two given-name skeletons of at least `CLOSE_MIN_LETTERS` letters differ in one window
-/// of at most two letters (`keys::within_one_window`): a typo in a letter that transliterates to
-/// two (Асцат / Асхат: ц → ts) is one edit as written but two here, and the screen must not drop
-/// what scoring calls `close` as written (`written_close`).
-fn given_typo_window(q: &str, c: &str) -> bool {
-    q.len().min(c.len()) >= CLOSE_MIN_LETTERS && within_one_window(q, c)
-}
-
-/// Whether skeletons of these lengths sharing at most `bound` letters could pass
-/// `given_typo_window` (false: certainly not).
+/// Whether skeletons of these lengths sharing at most `bound` letters could differ in one window
+/// of two letters (the third test of `skeletons_compatible`; false: certainly not).
 fn given_typo_window_possible(len_q: usize, len_c: usize, bound: usize) -> bool {
     len_q.min(len_c) >= CLOSE_MIN_LETTERS
         && len_q.abs_diff(len_c) <= 2
@@ -588,9 +576,13 @@ fn card_compatible_portable(
 }
 
 /// `given_compatible` of two skeletons without their phonetic keys, the query's given name `q`
-/// with its `compare::letter_buckets`, as bytes. The letters the two share, counted exactly,
-/// decide which of the three tests can pass; most pairs of unrelated names pass none, and then
-/// none runs.
+/// with its `compare::letter_buckets`, as bytes: equal or either empty; one edit apart (two
+/// letters or more); Jaro-Winkler ≥ 0.80; or, with at least `CLOSE_MIN_LETTERS` letters each,
+/// different in one window of at most two letters (`keys::within_one_window`: a typo in a letter
+/// that transliterates to two, Асцат / Асхат, is one edit as written but two here, and the screen
+/// must not drop what scoring calls `close` as written, `written_close`). The letters the two
+/// share, counted exactly, decide which of the three tests can pass; most pairs of unrelated
+/// names pass none, and then none runs.
 #[inline(always)]
 fn skeletons_compatible(q: &[u8], q_buckets: &[u16; 32], c: &[u8]) -> bool {
     if q.is_empty() || c.is_empty() || q == c {
@@ -1175,6 +1167,22 @@ mod tests {
                 given_compatible(&q, "", &c, ""),
                 "{} / {}", q, c
             );
+        }
+    }
+
+    proptest! {
+        /// The screen's counted gates against the definition spelled out with the plain
+        /// comparators.
+        #[test]
+        fn skeleton_screen_is_its_definition(q in "[a-h]{0,11}", c in "[a-h]{0,11}") {
+            let defined = q.is_empty()
+                || c.is_empty()
+                || q == c
+                || (q.len().min(c.len()) >= 2 && within_one_edit(&q, &c))
+                || crate::matching::compare::jaro_winkler(&q, &c) >= LOOSE_GIVEN_JW
+                || (q.len().min(c.len()) >= CLOSE_MIN_LETTERS && within_one_window(&q, &c));
+            let buckets = letter_buckets(q.as_bytes());
+            prop_assert_eq!(skeletons_compatible(q.as_bytes(), &buckets, c.as_bytes()), defined);
         }
     }
 
