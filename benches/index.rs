@@ -10,7 +10,7 @@ use std::hint::black_box;
 use tanu_index::iin::{Iin, IinSex};
 use tanu_index::keys::{NameKey, name_keys};
 use tanu_index::name::{normalize_name, skeleton, split_full_name};
-use tanu_index::reader::RegistryIndex;
+use tanu_index::reader::{RegistryIndex, StructureCheck};
 use tanu_index::source::parse_line;
 
 fn iin(c: &mut Criterion) {
@@ -85,9 +85,17 @@ fn open(c: &mut Criterion) {
     let bi = common::bench_index();
     let mut g = c.benchmark_group("index");
     g.sample_size(10);
-    g.bench_function(BenchmarkId::new("open_validated", bi.persons), |b| {
+    g.bench_function(BenchmarkId::new("open", bi.persons), |b| {
         b.iter(|| RegistryIndex::open(black_box(&bi.dir)).expect("open"))
     });
+    g.bench_function(
+        BenchmarkId::new("open_full_structure_check", bi.persons),
+        |b| {
+            b.iter(|| {
+                RegistryIndex::open_with(black_box(&bi.dir), StructureCheck::Full).expect("open")
+            })
+        },
+    );
     g.finish();
 }
 

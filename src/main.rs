@@ -62,6 +62,10 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Re-validate the index archive's whole structure at open (about 1 s per GB). By default
+        /// the manifest's checksum proves the archive is the one `build-index` validated.
+        #[arg(long)]
+        validate_structure: bool,
     },
     /// Serve the gRPC API (CertificateService, health, reflection) over an index.
     Serve {
@@ -69,6 +73,10 @@ enum Command {
         index: PathBuf,
         #[arg(long, default_value = "127.0.0.1:50051")]
         listen: String,
+        /// Re-validate the index archive's whole structure at open (about 1 s per GB). By default
+        /// the manifest's checksum proves the archive is the one `build-index` validated.
+        #[arg(long)]
+        validate_structure: bool,
     },
     /// Print when a request is due (RFC 3339, Kazakhstan time, UTC+5).
     Due {
@@ -139,8 +147,13 @@ fn main() -> std::process::ExitCode {
             queries,
             out,
             threads,
-        } => commands::match_cmd::run(&index, &queries, &out, threads),
-        Command::Serve { index, listen } => commands::serve_cmd::serve(&index, &listen),
+            validate_structure,
+        } => commands::match_cmd::run(&index, &queries, &out, threads, validate_structure),
+        Command::Serve {
+            index,
+            listen,
+            validate_structure,
+        } => commands::serve_cmd::serve(&index, &listen, validate_structure),
         Command::Due { kind, received } => commands::rules_cmds::due(&kind, &received),
         Command::Certificate { command } => match command {
             CertificateCommand::Keygen { out } => commands::rules_cmds::certificate_keygen(&out),

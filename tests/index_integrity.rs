@@ -1,7 +1,8 @@
 //! Index integrity end to end: builds a ~50-person registry, then flips single bytes in every
 //! file of the index directory (manifest, archive, name index) and checks that `verify_index`
 //! and `tanu verify-index` reject each change, that unlisted files and a truncated archive are
-//! errors (never panics), and that rebuilding over an index replaces it only once complete.
+//! errors (never panics), that the full structure check sees damage a resealed checksum hides,
+//! and that rebuilding over an index replaces it only once complete.
 
 use chrono::NaiveDate;
 use serde_json::json;
@@ -474,4 +475,66 @@ fn stats_counts_persons_by_their_identifying_evidence() {
     assert_eq!(e["full_birth_date_only"], 2, "P000 and P003: {e}");
     assert_eq!(e["partial_birth_date_only"], 2, "P004 and P006: {e}");
     assert_eq!(e["names_only"], 1, "P002: {e}");
+}
+
+/// A damaged archive whose manifest was resealed with the damaged bytes' checksum: the checksum
+/// cannot see the damage, so the default open trusts it (the builder's validation is what the
+/// checksum vouches for); `verify_index`, `open_with(Full)` and `--validate-structure` must still
+/// reject it with a clear error.
+#[test]
+fn full_structure_check_catches_damage_behind_a_resealed_checksum() {
+    use tanu_index::format::{Manifest, checksum_hex};
+    use tanu_index::reader::StructureCheck;
+    let tmp = tempfile::tempdir().unwrap();
+    let index = build_small(tmp.path());
+    let quick = RegistryIndex::open(&index).unwrap();
+    let full = RegistryIndex::open_with(&index, StructureCheck::Full).unwrap();
+    assert_eq!(quick.len(), full.len());
+    drop((quick, full));
+
+    // Break the UTF-8 of a stored name (long enough to be stored out of line).
+    let path = index.join("persons.rkyv");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let name = "Сейтқалиев".as_bytes();
+    let at = bytes
+        .windows(name.len())
+        .position(|w| w == name)
+        .expect("the name is stored verbatim");
+    bytes[at + 1] = 0xFF;
+    std::fs::write(&path, &bytes).unwrap();
+    let manifest_path = index.join("manifest.json");
+    let mut manifest = Manifest::decode(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    manifest.files.get_mut("persons.rkyv").unwrap().xxh3 = checksum_hex(&bytes);
+    std::fs::write(&manifest_path, manifest.encode()).unwrap();
+
+    let Err(err) = RegistryIndex::open_with(&index, StructureCheck::Full) else {
+        panic!("the full check must reject invalid UTF-8");
+    };
+    assert!(err.to_string().contains("persons.rkyv"), "{err}");
+    assert!(
+        verify_index(&index).is_err(),
+        "verify_index checks the structure"
+    );
+    let out = verify_cli(&index);
+    assert!(!out.status.success());
+    let queries = tmp.path().join("queries.jsonl");
+    std::fs::write(
+        &queries,
+        r#"{"request_id":"r1","kind":"criminal_record","surname":"Ким","given_name":"Ерлан"}"#,
+    )
+    .unwrap();
+    let out = tanu(&[
+        "match".as_ref(),
+        "--validate-structure".as_ref(),
+        "--index".as_ref(),
+        index.as_os_str(),
+        "--queries".as_ref(),
+        queries.as_os_str(),
+        "--out".as_ref(),
+        tmp.path().join("out.jsonl").as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "match opened a damaged archive");
+    assert!(stderr.contains("invalid archive"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

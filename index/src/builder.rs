@@ -53,6 +53,16 @@ pub enum BuildError {
     TooLarge { max: u64 },
     #[error("cannot encode the archive: {0}")]
     Encode(String),
+    #[error("the encoded archive does not validate (a bug in the builder): {0}")]
+    Invalid(String),
+    #[error(
+        "{path}: the file read back does not match the bytes written (checksum {written} written, {read} read): the disk or file system damaged it"
+    )]
+    WrittenDamaged {
+        path: PathBuf,
+        written: String,
+        read: String,
+    },
     #[error("cannot build the name index: {0}")]
     NameIndex(String),
 }
@@ -810,6 +820,12 @@ fn write_index_files(
     progress.stage("archive", 0);
     let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(archive)
         .map_err(|e| BuildError::Encode(e.to_string()))?;
+    // Validate once, here: the manifest will carry the checksum of exactly these bytes, and a
+    // reader that finds that checksum serves them without validating them again
+    // (`reader::StructureCheck::Checksum`).
+    progress.stage("validate", 0);
+    crate::reader::check_archive(&bytes).map_err(|e| BuildError::Invalid(e.to_string()))?;
+    let validated = checksum_hex(&bytes);
     let path = dir.join(ARCHIVE_FILE);
     write_durable(&path, &bytes)?;
     drop(bytes);
@@ -833,7 +849,16 @@ fn write_index_files(
     let _ = NAMES_DIR;
 
     progress.stage("checksums", 0);
-    checksum_files(dir)
+    let files = checksum_files(dir)?;
+    let read = files.get(ARCHIVE_FILE).map(|f| f.xxh3.as_str());
+    if read != Some(validated.as_str()) {
+        return Err(BuildError::WrittenDamaged {
+            path,
+            written: validated,
+            read: read.unwrap_or("nothing").to_string(),
+        });
+    }
+    Ok(files)
 }
 
 /// Every file under `dir` but the manifest (and lock files) → size and checksum.

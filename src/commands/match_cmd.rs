@@ -83,13 +83,19 @@ struct OutputChunk {
     errors: u64,
 }
 
-pub fn run(index: &Path, queries: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
+pub fn run(
+    index: &Path,
+    queries: &Path,
+    out: &Path,
+    threads: Option<usize>,
+    validate_structure: bool,
+) -> Result<()> {
     if threads == Some(0) {
         bail!("--threads must be at least 1");
     }
     let started = Instant::now();
-    let engine =
-        Engine::open(index).with_context(|| format!("opening the index {}", index.display()))?;
+    let engine = Engine::open_with(index, super::engine_options(validate_structure))
+        .with_context(|| format!("opening the index {}", index.display()))?;
     eprintln!(
         "index {} open: {} persons in {:.2} s; model {}",
         index.display(),

@@ -6,3 +6,19 @@ pub mod match_cmd;
 pub mod progress;
 pub mod rules_cmds;
 pub mod serve_cmd;
+
+use tanu::matching::engine::EngineOptions;
+use tanu_index::reader::StructureCheck;
+
+/// Engine options of `match` and `serve`: the shipped model, and the structure check their
+/// `--validate-structure` flag asks for.
+fn engine_options(validate_structure: bool) -> EngineOptions {
+    EngineOptions {
+        structure_check: if validate_structure {
+            StructureCheck::Full
+        } else {
+            StructureCheck::Checksum
+        },
+        ..EngineOptions::default()
+    }
+}

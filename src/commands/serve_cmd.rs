@@ -11,11 +11,11 @@ use tanu::matching::engine::Engine;
 use tanu::service;
 
 /// Serve `index` on `listen` (`host:port`; port 0 picks a free one) until Ctrl-C or SIGTERM.
-pub fn serve(index: &Path, listen: &str) -> Result<()> {
+pub fn serve(index: &Path, listen: &str, validate_structure: bool) -> Result<()> {
     init_logging();
     let started = Instant::now();
-    let engine =
-        Engine::open(index).with_context(|| format!("opening the index {}", index.display()))?;
+    let engine = Engine::open_with(index, super::engine_options(validate_structure))
+        .with_context(|| format!("opening the index {}", index.display()))?;
     eprintln!(
         "opened {}: {} persons, model {}, in {:.2} s",
         index.display(),

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::cell::RefCell;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tanu_index::reader::{IndexError, RegistryIndex};
+use tanu_index::reader::{IndexError, RegistryIndex, StructureCheck};
 
 /// Why an engine could not start.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,8 @@ pub struct EngineOptions {
     pub max_listed: usize,
     /// Most near misses listed in a clear decision (for engineers).
     pub max_near_misses: usize,
+    /// How much of the index's archive to check at open (`StructureCheck::Checksum` by default).
+    pub structure_check: StructureCheck,
 }
 
 impl Default for EngineOptions {
@@ -84,6 +86,7 @@ impl Default for EngineOptions {
             caps: Caps::default(),
             max_listed: 10,
             max_near_misses: 3,
+            structure_check: StructureCheck::default(),
         }
     }
 }
@@ -111,7 +114,7 @@ impl Engine {
     /// Open the index in `dir` with these options.
     pub fn open_with(dir: &Path, options: EngineOptions) -> Result<Engine, EngineError> {
         Ok(Engine {
-            index: RegistryIndex::open(dir)?,
+            index: RegistryIndex::open_with(dir, options.structure_check)?,
             options,
             metrics: EngineMetrics::default(),
         })
