@@ -160,6 +160,17 @@ impl Running {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn decisions_equal_the_engines() {
+    decisions_equal_the_engines_on_this_runtime().await;
+}
+
+/// A current-thread runtime cannot decide in place (`block_in_place`): the handler falls back to
+/// `spawn_blocking`, with the same answers.
+#[tokio::test(flavor = "current_thread")]
+async fn decisions_equal_the_engines_on_a_current_thread_runtime() {
+    decisions_equal_the_engines_on_this_runtime().await;
+}
+
+async fn decisions_equal_the_engines_on_this_runtime() {
     let server = start().await;
     let mut client = CertificateServiceClient::new(channel(server.addr).await);
     let day = Some("2026-03-01");

@@ -23,8 +23,9 @@ pub fn serve(index: &Path, listen: &str, validate_structure: bool) -> Result<()>
         engine.model_version(),
         started.elapsed().as_secs_f64()
     );
-    // Decisions run on the blocking pool and wait there for rayon; a few per core keep rayon
-    // busy, more would only queue on it.
+    // Decisions run in place (`block_in_place`), each handing its worker's other calls to a
+    // thread of the blocking pool; a few such threads per core keep the cores busy, more would
+    // only queue on them.
     let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
