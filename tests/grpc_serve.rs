@@ -163,8 +163,8 @@ async fn decisions_equal_the_engines() {
     decisions_equal_the_engines_on_this_runtime().await;
 }
 
-/// A current-thread runtime cannot decide in place (`block_in_place`): the handler falls back to
-/// `spawn_blocking`, with the same answers.
+/// The server also runs on a current-thread runtime (decisions run on the thread that received
+/// the call, whatever the runtime).
 #[tokio::test(flavor = "current_thread")]
 async fn decisions_equal_the_engines_on_a_current_thread_runtime() {
     decisions_equal_the_engines_on_this_runtime().await;

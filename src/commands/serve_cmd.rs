@@ -23,9 +23,8 @@ pub fn serve(index: &Path, listen: &str, validate_structure: bool) -> Result<()>
         engine.model_version(),
         started.elapsed().as_secs_f64()
     );
-    // Decisions run in place (`block_in_place`), each handing its worker's other calls to a
-    // thread of the blocking pool; a few such threads per core keep the cores busy, more would
-    // only queue on them.
+    // Decisions run on the runtime's workers (one per core); the blocking pool serves only
+    // tokio's own blocking work (file I/O, DNS), so a few threads per core are plenty.
     let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
