@@ -73,6 +73,10 @@ enum Command {
         index: PathBuf,
         #[arg(long, default_value = "127.0.0.1:50051")]
         listen: String,
+        /// Also serve the counters as Prometheus text at GET /metrics (HTTP/1.1) on this
+        /// address, e.g. 127.0.0.1:9184. Off by default.
+        #[arg(long)]
+        metrics_listen: Option<String>,
         /// Re-validate the index archive's whole structure at open (about 1 s per GB). By default
         /// the manifest's checksum proves the archive is the one `build-index` validated.
         #[arg(long)]
@@ -152,8 +156,14 @@ fn main() -> std::process::ExitCode {
         Command::Serve {
             index,
             listen,
+            metrics_listen,
             validate_structure,
-        } => commands::serve_cmd::serve(&index, &listen, validate_structure),
+        } => commands::serve_cmd::serve(
+            &index,
+            &listen,
+            metrics_listen.as_deref(),
+            validate_structure,
+        ),
         Command::Due { kind, received } => commands::rules_cmds::due(&kind, &received),
         Command::Certificate { command } => match command {
             CertificateCommand::Keygen { out } => commands::rules_cmds::certificate_keygen(&out),

@@ -503,3 +503,120 @@ struct MethodDescriptor {
     #[prost(string, tag = "1")]
     name: String,
 }
+
+/// One HTTP/1.1 request to the metrics endpoint: (status line, body).
+async fn http_get(addr: SocketAddr, method: &str, path: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::time::timeout(STEP, tokio::net::TcpStream::connect(addr))
+        .await
+        .unwrap()
+        .unwrap();
+    let request = format!("{method} {path} HTTP/1.1\r\nHost: tanu\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(STEP, stream.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_endpoint_counts_calls_without_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(build(dir.path()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (addr, metrics_addr) = (
+        listener.local_addr().unwrap(),
+        metrics.local_addr().unwrap(),
+    );
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(tanu::service::serve_on_with(
+        engine.clone(),
+        listener,
+        Some(metrics),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut client = CertificateServiceClient::new(channel(addr).await);
+    let day = Some("2026-03-01");
+    let ok = [
+        request(
+            "m1",
+            Some("870412300129"),
+            "Жұмабаев",
+            "Ерлан",
+            None,
+            None,
+            day,
+        ),
+        request("m2", None, "Тоқтаров", "Асылбек", None, Some("1988"), day),
+    ];
+    for r in ok {
+        call(&mut client, Rpc::Criminal, r).await.unwrap();
+    }
+    let bad = request("m3", None, "", "Ерлан", None, None, day);
+    assert_eq!(
+        call(&mut client, Rpc::Admin, bad).await.unwrap_err().code(),
+        Code::InvalidArgument
+    );
+
+    let (status, body) = http_get(metrics_addr, "GET", "/metrics").await;
+    assert!(status.contains("200"), "{status}");
+    for line in [
+        "tanu_calls_total{outcome=\"decided\"} 2",
+        "tanu_calls_total{outcome=\"rejected\"} 1",
+        "tanu_calls_total{outcome=\"failed\"} 0",
+        "tanu_decision_seconds_bucket{le=\"+Inf\"} 2",
+        "tanu_decision_seconds_count 2",
+        "tanu_engine_decisions_total 2",
+        "tanu_index_persons 5",
+        "tanu_engine_cap_hits_total{path=\"iin\"} 0",
+    ] {
+        assert!(body.lines().any(|l| l == line), "{line} missing:\n{body}");
+    }
+    assert!(body.contains(&format!(
+        "tanu_info{{model_version=\"{}\"}} 1",
+        engine.model_version()
+    )));
+    // Buckets are cumulative: never decreasing.
+    let buckets: Vec<u64> = body
+        .lines()
+        .filter(|l| l.starts_with("tanu_decision_seconds_bucket"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "{buckets:?}");
+    // Counts only: no request id, name or IIN of anyone.
+    for secret in [
+        "m1",
+        "m2",
+        "870412300129",
+        "Жұмабаев",
+        "Тоқтаров",
+        "Ерлан",
+        "P1",
+    ] {
+        assert!(!body.contains(secret), "/metrics shows {secret}");
+    }
+    let (status, _) = http_get(metrics_addr, "GET", "/other").await;
+    assert!(status.contains("404"), "{status}");
+    let (status, _) = http_get(metrics_addr, "POST", "/metrics").await;
+    assert!(status.contains("405"), "{status}");
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(STEP, task)
+        .await
+        .expect("server did not stop")
+        .unwrap()
+        .unwrap();
+    // The endpoint stopped with the server.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        tokio::net::TcpStream::connect(metrics_addr).await.is_err(),
+        "/metrics still accepts after the server stopped"
+    );
+}

@@ -10,8 +10,14 @@ use std::time::Instant;
 use tanu::matching::engine::Engine;
 use tanu::service;
 
-/// Serve `index` on `listen` (`host:port`; port 0 picks a free one) until Ctrl-C or SIGTERM.
-pub fn serve(index: &Path, listen: &str, validate_structure: bool) -> Result<()> {
+/// Serve `index` on `listen` (`host:port`; port 0 picks a free one), and `/metrics` on
+/// `metrics_listen` when given, until Ctrl-C or SIGTERM.
+pub fn serve(
+    index: &Path,
+    listen: &str,
+    metrics_listen: Option<&str>,
+    validate_structure: bool,
+) -> Result<()> {
     init_logging();
     let started = Instant::now();
     let engine = Engine::open_with(index, super::engine_options(validate_structure))
@@ -40,8 +46,21 @@ pub fn serve(index: &Path, listen: &str, validate_structure: bool) -> Result<()>
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr().context("reading the bound address")?;
+        let metrics = match metrics_listen {
+            Some(at) => {
+                let metrics = tokio::net::TcpListener::bind(at)
+                    .await
+                    .with_context(|| format!("cannot listen on {at} for /metrics"))?;
+                let addr = metrics
+                    .local_addr()
+                    .context("reading the metrics address")?;
+                eprintln!("serving /metrics on {addr}");
+                Some(metrics)
+            }
+            None => None,
+        };
         eprintln!("serving {} on {addr}", service::CERTIFICATE_SERVICE);
-        service::serve_on(Arc::new(engine), listener, shutdown)
+        service::serve_on_with(Arc::new(engine), listener, metrics, shutdown)
             .await
             .context("serving")?;
         eprintln!("stopped");

@@ -14,11 +14,13 @@
 use crate::matching::decision::Verdict;
 use crate::matching::engine::Engine;
 use crate::matching::query::{Query, QueryInput, QueryKind};
+use crate::service::metrics::ServiceMetrics;
 use crate::service::pb;
 use crate::service::status::invalid_argument;
 use chrono::{FixedOffset, NaiveDate, Utc};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tonic::{Request, Response, Status};
 
@@ -36,6 +38,7 @@ pub fn kazakhstan_today() -> NaiveDate {
 pub struct CertificateApi {
     engine: Arc<Engine>,
     today: fn() -> NaiveDate,
+    metrics: Arc<ServiceMetrics>,
 }
 
 impl CertificateApi {
@@ -46,7 +49,16 @@ impl CertificateApi {
 
     /// Same, with another clock for the default `as_of`.
     pub fn with_today(engine: Arc<Engine>, today: fn() -> NaiveDate) -> Self {
-        CertificateApi { engine, today }
+        CertificateApi {
+            engine,
+            today,
+            metrics: Arc::default(),
+        }
+    }
+
+    /// The counters of this service's calls (for the metrics endpoint).
+    pub fn metrics(&self) -> Arc<ServiceMetrics> {
+        Arc::clone(&self.metrics)
     }
 
     /// Check, decide and strip one request down to the decision.
@@ -67,11 +79,13 @@ impl CertificateApi {
                 } else {
                     tracing::info!(request_id = ?request_id, kind = kind.as_str(), field = %error.field, "rejected");
                 }
+                self.metrics.rejected.fetch_add(1, Ordering::Relaxed);
                 return Err(invalid_argument(&error));
             }
         };
         let decided = std::panic::catch_unwind(AssertUnwindSafe(|| self.engine.decide(&query)));
         let decision = decided.map_err(|_| {
+            self.metrics.failed.fetch_add(1, Ordering::Relaxed);
             tracing::error!(request_id = ?request_id, kind = kind.as_str(), "decision panicked");
             Status::internal("the decision failed; the request was not decided")
         })?;
@@ -79,11 +93,13 @@ impl CertificateApi {
             Verdict::Clear => pb::Decision::Clear,
             Verdict::Review => pb::Decision::Review,
         };
+        let micros = started.elapsed().as_micros() as u64;
+        self.metrics.observe_decision(micros);
         tracing::info!(
             request_id = ?decision.request_id,
             kind = kind.as_str(),
             decision = verdict.as_str_name(),
-            micros = started.elapsed().as_micros() as u64,
+            micros,
             "decided"
         );
         Ok(pb::CheckResponse {

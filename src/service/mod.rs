@@ -1,9 +1,11 @@
 //! The gRPC layer: `tanu.v1.CertificateService` over a shared `Engine`, plus the standard
-//! health and reflection services. Owns the wire types (`pb`, generated from `proto/`), the
-//! mapping between them and the engine's types, and the server's life cycle. It must never send
+//! health and reflection services, and the Prometheus `/metrics` endpoint. Owns the wire types
+//! (`pb`, generated from `proto/`), the mapping between them and the engine's types, and the
+//! server's life cycle. It must never send
 //! a front end anything but the decision, and never log a name, an IIN or a birth date.
 
 pub mod certificate;
+pub mod metrics;
 pub mod server;
 pub mod status;
 
@@ -17,4 +19,4 @@ pub mod pb {
 }
 
 pub use certificate::{CertificateApi, kazakhstan_today};
-pub use server::{CERTIFICATE_SERVICE, ServeError, serve, serve_on};
+pub use server::{CERTIFICATE_SERVICE, ServeError, serve, serve_on, serve_on_with};

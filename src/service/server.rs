@@ -42,6 +42,15 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Bind `listen` and serve until `shutdown` completes.
 pub async fn serve(
     engine: Arc<Engine>,
@@ -66,6 +75,17 @@ pub async fn serve_on(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_on_with(engine, listener, None, shutdown).await
+}
+
+/// `serve_on`, plus `GET /metrics` (Prometheus text, HTTP/1.1) on `metrics` when given. The
+/// metrics endpoint stops with the server.
+pub async fn serve_on_with(
+    engine: Arc<Engine>,
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Listener)?;
     let (reporter, health) = tonic_health::server::health_reporter();
     reporter
@@ -75,8 +95,23 @@ pub async fn serve_on(
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
-    let certificates = CertificateServiceServer::new(CertificateApi::new(engine))
-        .max_decoding_message_size(MAX_REQUEST_BYTES);
+    let api = CertificateApi::new(engine.clone());
+    let metrics_task = match metrics {
+        Some(listener) => {
+            let addr = listener.local_addr().map_err(ServeError::Listener)?;
+            tracing::info!(%addr, "serving /metrics");
+            Some(tokio::spawn(crate::service::metrics::serve_metrics(
+                listener,
+                engine,
+                api.metrics(),
+            )))
+        }
+        None => None,
+    };
+    // Whichever way this function returns, the metrics endpoint stops with it.
+    let _metrics_guard = metrics_task.map(AbortOnDrop);
+    let certificates =
+        CertificateServiceServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES);
 
     let (draining_tx, draining_rx) = oneshot::channel::<()>();
     let signal = async move {
