@@ -96,7 +96,10 @@ impl Default for Caps {
             birth_date: 4096,
             name_key: 2048,
             fuzzy: 256,
-            fuzzy_variants: 64,
+            // 64 cut the variants of 42% of queries on a 3M registry (common names have
+            // hundreds of typo spellings one edit away), dropping whichever came last in hash
+            // order; 256 cuts almost none, for +2% instructions per decision.
+            fuzzy_variants: 256,
         }
     }
 }
