@@ -4,11 +4,13 @@
 #   scripts/demo.sh                    demo registry of 50,000 persons in data/demo/
 #   scripts/demo.sh REGISTRY.jsonl     your export instead
 # Environment: TANU_DATA (default data/demo), TANU_LISTEN (default 127.0.0.1:50051),
-# TANU_DEMO_PERSONS (default 50000).
+# TANU_METRICS_LISTEN (default 127.0.0.1:9184; empty: no /metrics), TANU_DEMO_PERSONS
+# (default 50000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${TANU_DATA:-data/demo}"
 listen="${TANU_LISTEN:-127.0.0.1:50051}"
+metrics="${TANU_METRICS_LISTEN-127.0.0.1:9184}"
 persons="${TANU_DEMO_PERSONS:-50000}"
 mkdir -p "$data"
 
@@ -40,5 +42,10 @@ if [ -f "$data/queries.jsonl" ]; then
   ./target/release/tanu match --index "$index" --queries "$data/queries.jsonl" --out "$data/decisions.jsonl"
 fi
 
+serve=(./target/release/tanu serve --index "$index" --listen "$listen")
+if [ -n "$metrics" ]; then
+  serve+=(--metrics-listen "$metrics")
+  echo "== counters: curl http://$metrics/metrics" >&2
+fi
 echo "== serving on $listen (Ctrl-C to stop)" >&2
-exec ./target/release/tanu serve --index "$index" --listen "$listen"
+exec "${serve[@]}"
