@@ -1,7 +1,7 @@
 //! The server's own counters (`ServiceMetrics`: calls by outcome, a latency histogram) and the
 //! Prometheus text endpoint, `GET /metrics` over HTTP/1.1, that shows them together with the
 //! engine's (`EngineMetrics`: decisions, reviews, candidates scored, how often each candidate
-//! path's cap bit). Owns the exposition format. It must never expose anything but counts, the
+//! path's cap cut a block short). Owns the exposition format. It must never expose anything but counts, the
 //! index size and the model version: no request id, name, IIN or date.
 
 use crate::matching::engine::Engine;
@@ -188,14 +188,17 @@ fn answer(
     )
 }
 
-/// Serve `GET /metrics` on `listener` until the task is dropped. A connection that fails is
-/// logged and dropped; the endpoint keeps accepting.
+/// Serve `GET /metrics` on `listener` until this future is dropped, which also ends every
+/// connection it opened. A connection that fails is logged and dropped; the endpoint keeps
+/// accepting.
 pub async fn serve_metrics(
     listener: TcpListener,
     engine: Arc<Engine>,
     service: Arc<ServiceMetrics>,
 ) {
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        while connections.try_join_next().is_some() {}
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(error) => {
@@ -205,7 +208,7 @@ pub async fn serve_metrics(
             }
         };
         let (engine, service) = (engine.clone(), service.clone());
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
                 let response = answer(&request, &engine, &service);
                 async move { Ok::<_, Infallible>(response) }

@@ -1,7 +1,8 @@
 //! The server's life cycle: binds (or takes) a listener, registers the certificate, health and
-//! reflection services, reports SERVING, and on shutdown reports NOT_SERVING, stops accepting,
-//! lets in-flight calls finish within a grace period and returns. It must never decide
-//! anything itself, and never outlive its shutdown signal by more than the grace period.
+//! reflection services (and, given a second listener, the `/metrics` endpoint), reports SERVING,
+//! and on shutdown reports NOT_SERVING, stops accepting, lets in-flight calls finish within a
+//! grace period and returns. It must never decide anything itself, and never outlive its
+//! shutdown signal by more than the grace period.
 
 use crate::matching::engine::Engine;
 use crate::service::certificate::CertificateApi;
