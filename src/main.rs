@@ -62,6 +62,10 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Matching model TOML (m and u, prior, thresholds) instead of the shipped one; its
+        /// `version` is reported with every decision. Thresholds are changed here, not in code.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Re-validate the index archive's whole structure at open (about 1 s per GB). By default
         /// the manifest's checksum proves the archive is the one `build-index` validated.
         #[arg(long)]
@@ -77,6 +81,10 @@ enum Command {
         /// address, e.g. 127.0.0.1:9184. Off by default.
         #[arg(long)]
         metrics_listen: Option<String>,
+        /// Matching model TOML (m and u, prior, thresholds) instead of the shipped one; its
+        /// `version` is reported with every decision. Thresholds are changed here, not in code.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Re-validate the index archive's whole structure at open (about 1 s per GB). By default
         /// the manifest's checksum proves the archive is the one `build-index` validated.
         #[arg(long)]
@@ -151,17 +159,27 @@ fn main() -> std::process::ExitCode {
             queries,
             out,
             threads,
+            model,
             validate_structure,
-        } => commands::match_cmd::run(&index, &queries, &out, threads, validate_structure),
+        } => commands::match_cmd::run(
+            &index,
+            &queries,
+            &out,
+            threads,
+            model.as_deref(),
+            validate_structure,
+        ),
         Command::Serve {
             index,
             listen,
             metrics_listen,
+            model,
             validate_structure,
         } => commands::serve_cmd::serve(
             &index,
             &listen,
             metrics_listen.as_deref(),
+            model.as_deref(),
             validate_structure,
         ),
         Command::Due { kind, received } => commands::rules_cmds::due(&kind, &received),

@@ -270,3 +270,74 @@ fn certificate_issue_and_verify() {
     assert!(stderr(&run).contains("review"), "{}", stderr(&run));
     assert!(!registry_cert.exists(), "no file is written for a review");
 }
+
+/// `--model FILE` replaces the shipped model at run time (thresholds in config): its version is
+/// reported, its thresholds decide the band, and a bad file is a clear error naming it.
+#[test]
+fn match_uses_the_model_file_it_is_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = build(tmp.path());
+    let queries = tmp.path().join("queries.jsonl");
+    let hit = json!({"request_id": "q1", "kind": "criminal_record", "iin": "870412300129",
+                     "surname": "Жұмабаев", "given_name": "Ерлан", "patronymic": "Нұрланұлы",
+                     "birth_date": "1987-04-12", "as_of": AS_OF});
+    std::fs::write(&queries, format!("{hit}\n{}\n", stranger("q2"))).unwrap();
+    let shipped = tanu::matching::model::SHIPPED_MODEL;
+    assert!(shipped.contains("certain = 16.0") && shipped.contains("version = \"tanu-fs-5\""));
+    let model = tmp.path().join("model.toml");
+    // No candidate can reach `certain` under this model.
+    std::fs::write(
+        &model,
+        shipped
+            .replace("version = \"tanu-fs-5\"", "version = \"ops-test-1\"")
+            .replace("certain = 16.0", "certain = 1000.0"),
+    )
+    .unwrap();
+    let out_path = tmp.path().join("decisions.jsonl");
+    let run_with = |model: &Path| {
+        tanu([
+            "match".as_ref(),
+            "--index".as_ref(),
+            index.as_os_str(),
+            "--queries".as_ref(),
+            queries.as_os_str(),
+            "--out".as_ref(),
+            out_path.as_os_str(),
+            "--model".as_ref(),
+            model.as_os_str(),
+        ])
+    };
+    let run = run_with(&model);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let out: Vec<Value> = std::fs::read_to_string(&out_path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 2);
+    for d in &out {
+        assert_eq!(d["model_version"], "ops-test-1", "{d}");
+    }
+    // The shipped model puts this exact hit in `certain` (see above); this one cannot.
+    assert_eq!(out[0]["decision"], "review", "{}", out[0]);
+    assert_eq!(out[0]["band"], "possible", "{}", out[0]);
+    assert_eq!(out[1]["decision"], "clear", "{}", out[1]);
+
+    // Bad files: named in the error, nothing decided.
+    std::fs::write(
+        &model,
+        shipped.replace("certain = 16.0", "certain = 1.0"), // below `possible`
+    )
+    .unwrap();
+    let run = run_with(&model);
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("model.toml") && stderr(&run).contains("thresholds.possible"),
+        "{}",
+        stderr(&run)
+    );
+    let run = run_with(&tmp.path().join("absent.toml"));
+    assert!(!run.status.success());
+    assert!(stderr(&run).contains("absent.toml"), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("panicked"), "{}", stderr(&run));
+}

@@ -88,13 +88,15 @@ pub fn run(
     queries: &Path,
     out: &Path,
     threads: Option<usize>,
+    model: Option<&Path>,
     validate_structure: bool,
 ) -> Result<()> {
     if threads == Some(0) {
         bail!("--threads must be at least 1");
     }
     let started = Instant::now();
-    let engine = Engine::open_with(index, super::engine_options(validate_structure))
+    let options = super::engine_options(model, validate_structure)?;
+    let engine = Engine::open_with(index, options)
         .with_context(|| format!("opening the index {}", index.display()))?;
     eprintln!(
         "index {} open: {} persons in {:.2} s; model {}",

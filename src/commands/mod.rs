@@ -7,18 +7,31 @@ pub mod progress;
 pub mod rules_cmds;
 pub mod serve_cmd;
 
+use anyhow::{Context, Result};
+use std::path::Path;
 use tanu::matching::engine::EngineOptions;
+use tanu::matching::model::MatchModel;
 use tanu_index::reader::StructureCheck;
 
-/// Engine options of `match` and `serve`: the shipped model, and the structure check their
-/// `--validate-structure` flag asks for.
-fn engine_options(validate_structure: bool) -> EngineOptions {
-    EngineOptions {
+/// Engine options of `match` and `serve`: the model from `--model` (default: the shipped one),
+/// and the structure check their `--validate-structure` flag asks for.
+fn engine_options(model: Option<&Path>, validate_structure: bool) -> Result<EngineOptions> {
+    let model = match model {
+        None => MatchModel::shipped(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the model {}", path.display()))?;
+            MatchModel::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a valid model: {e}", path.display()))?
+        }
+    };
+    Ok(EngineOptions {
+        model,
         structure_check: if validate_structure {
             StructureCheck::Full
         } else {
             StructureCheck::Checksum
         },
         ..EngineOptions::default()
-    }
+    })
 }

@@ -16,11 +16,13 @@ pub fn serve(
     index: &Path,
     listen: &str,
     metrics_listen: Option<&str>,
+    model: Option<&Path>,
     validate_structure: bool,
 ) -> Result<()> {
     init_logging();
     let started = Instant::now();
-    let engine = Engine::open_with(index, super::engine_options(validate_structure))
+    let options = super::engine_options(model, validate_structure)?;
+    let engine = Engine::open_with(index, options)
         .with_context(|| format!("opening the index {}", index.display()))?;
     eprintln!(
         "opened {}: {} persons, model {}, in {:.2} s",

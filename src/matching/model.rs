@@ -230,6 +230,23 @@ impl MatchModel {
         if file.thresholds.possible > file.thresholds.certain {
             return Err("thresholds.possible must not exceed thresholds.certain".into());
         }
+        // NaN would pass every comparison below (and a NaN threshold would review nobody).
+        for (name, v) in [
+            ("prior", file.prior),
+            ("thresholds.possible", file.thresholds.possible),
+            ("thresholds.certain", file.thresholds.certain),
+            ("term_frequency.min", file.term_frequency.min),
+            ("term_frequency.max", file.term_frequency.max),
+            ("name_pairs.min", file.name_pairs.min),
+            ("name_pairs.max", file.name_pairs.max),
+        ] {
+            if !v.is_finite() {
+                return Err(format!("{name} must be a finite number, got {v}"));
+            }
+        }
+        if file.version.trim().is_empty() {
+            return Err("version must not be empty: every decision reports it".into());
+        }
         if file.term_frequency.min > file.term_frequency.max {
             return Err("term_frequency.min must not exceed term_frequency.max".into());
         }
@@ -379,6 +396,26 @@ mod tests {
             MatchModel::from_toml(&SHIPPED_MODEL.replace("pseudo_count = ", "pseudo_count = -"))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_model_file_with_a_non_finite_number_or_no_version_is_refused() {
+        for (from, to, named) in [
+            ("possible = 4.5", "possible = nan", "thresholds.possible"),
+            ("certain = 16.0", "certain = inf", "thresholds.certain"),
+            ("prior = -12.0", "prior = -inf", "prior"),
+            (
+                "[term_frequency]\nmin = -6.0",
+                "[term_frequency]\nmin = nan",
+                "term_frequency.min",
+            ),
+            ("version = \"tanu-fs-5\"", "version = \" \"", "version"),
+        ] {
+            assert!(SHIPPED_MODEL.contains(from), "{from}");
+            let err = MatchModel::from_toml(&SHIPPED_MODEL.replacen(from, to, 1)).expect_err(to);
+            assert!(err.starts_with(named), "{to}: {err}");
+        }
+        assert!(MatchModel::from_toml(SHIPPED_MODEL).is_ok());
     }
 
     #[test]
