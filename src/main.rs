@@ -124,6 +124,10 @@ enum CertificateCommand {
         key: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Matching model TOML to decide with (default: the shipped one); use the one
+        /// `tanu serve` runs with.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Check a certificate offline (exit 0 valid, 1 invalid).
     Verify {
@@ -190,7 +194,14 @@ fn main() -> std::process::ExitCode {
                 request,
                 key,
                 out,
-            } => commands::rules_cmds::certificate_issue(&index, &request, &key, &out),
+                model,
+            } => commands::rules_cmds::certificate_issue(
+                &index,
+                &request,
+                &key,
+                &out,
+                model.as_deref(),
+            ),
             CertificateCommand::Verify { cert, public_key } => {
                 commands::rules_cmds::certificate_verify(&cert, &public_key)
             }

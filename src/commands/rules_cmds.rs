@@ -51,7 +51,13 @@ fn certificate_number(issued: &DateTime<FixedOffset>) -> String {
     format!("KZ-TANU-{}-{hex}", issued.format("%Y%m%d"))
 }
 
-pub fn certificate_issue(index: &Path, request: &Path, key: &Path, out: &Path) -> Result<()> {
+pub fn certificate_issue(
+    index: &Path,
+    request: &Path,
+    key: &Path,
+    out: &Path,
+    model: Option<&Path>,
+) -> Result<()> {
     let text = std::fs::read_to_string(request)
         .with_context(|| format!("reading {}", request.display()))?;
     let input: QueryInput = serde_json::from_str(&text)
@@ -60,8 +66,8 @@ pub fn certificate_issue(index: &Path, request: &Path, key: &Path, out: &Path) -
         .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?;
     let signer = Ed25519Signer::from_file(key)
         .with_context(|| format!("reading the key {}", key.display()))?;
-    let engine =
-        Engine::open(index).with_context(|| format!("opening the index {}", index.display()))?;
+    let engine = Engine::open_with(index, super::engine_options(model, false)?)
+        .with_context(|| format!("opening the index {}", index.display()))?;
     let decision = engine.decide(&query);
     if decision.decision == Verdict::Review {
         bail!(
