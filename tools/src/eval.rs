@@ -381,7 +381,12 @@ pub struct Evaluation {
     pub engine_metrics: Vec<(String, u64)>,
     /// Misses and false reviews, in input order, when asked for.
     pub errors: Vec<ErrorRecord>,
+    /// The `SLOWEST_SHOWN` slowest decisions: request id and microseconds, slowest first.
+    pub slowest: Vec<(String, f64)>,
 }
+
+/// How many of the slowest decisions an evaluation names.
+pub const SLOWEST_SHOWN: usize = 10;
 
 /// Which decisions an evaluation keeps in full, for engineers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -469,6 +474,17 @@ pub fn evaluate(
     let mut scorecard = Scorecard::default();
     let mut nanos = Vec::with_capacity(outcomes.len());
     let mut errors = Vec::new();
+    let mut slowest: Vec<(u64, usize)> = outcomes.iter().map(|o| o.nanos).zip(0..).collect();
+    let shown = SLOWEST_SHOWN.min(slowest.len());
+    if shown > 0 {
+        slowest.select_nth_unstable_by(shown - 1, |a, b| b.0.cmp(&a.0));
+        slowest.truncate(shown);
+        slowest.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    }
+    let slowest: Vec<(String, f64)> = slowest
+        .into_iter()
+        .map(|(n, i)| (cases[i].truth.request_id.clone(), n as f64 / 1000.0))
+        .collect();
     for (case, o) in cases.iter().zip(outcomes) {
         scorecard.add(&case.truth, o.verdict, o.first.as_deref());
         if let (Some(kind), Some(evidence)) =
@@ -499,6 +515,7 @@ pub fn evaluate(
         scorecard,
         engine_metrics: engine.metrics().snapshot(),
         errors,
+        slowest,
     })
 }
 
@@ -653,6 +670,19 @@ impl Evaluation {
             vec!["latency max".to_string(), format!("{:.1} µs", l.max_us)],
         ];
         out.push_str(&markdown_table(&["measure", "value"], &rows));
+        if !self.slowest.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nThe {} slowest decisions (request ids; replay them to see why):\n",
+                self.slowest.len()
+            );
+            let rows: Vec<Vec<String>> = self
+                .slowest
+                .iter()
+                .map(|(id, us)| vec![id.clone(), format!("{us:.1} µs")])
+                .collect();
+            out.push_str(&markdown_table(&["request_id", "time"], &rows));
+        }
         let _ = writeln!(out, "\n## Engine counters\n");
         let rows: Vec<Vec<String>> = self
             .engine_metrics
@@ -695,6 +725,7 @@ impl Evaluation {
             "wall_seconds": self.wall_seconds,
             "decisions_per_second": self.decisions_per_second(),
             "latency": self.latency,
+            "slowest": self.slowest,
             "overall": s.overall.to_json(),
             "by_category": groups(&s.by_category),
             "by_noise": groups(&s.by_noise),
@@ -891,6 +922,7 @@ mod tests {
             scorecard,
             engine_metrics: Vec::new(),
             errors: Vec::new(),
+            slowest: vec![("Q7".into(), 912.5), ("Q3".into(), 88.0)],
         };
         let rows = eval.evidence_rows();
         assert_eq!(rows.len(), EVIDENCE_ROWS + 1);
@@ -898,6 +930,11 @@ mod tests {
         assert_eq!(rows[EVIDENCE_ROWS - 1], ("false_review", "e05", 6));
         assert_eq!(rows[EVIDENCE_ROWS], ("miss", "not listed", 2));
         assert!(eval.render().contains("| miss         | not listed"));
+        assert!(
+            eval.render().contains("| Q7         | 912.5 µs |"),
+            "{}",
+            eval.render()
+        );
     }
 
     #[test]
