@@ -479,7 +479,7 @@ pub fn evaluate(
     if shown > 0 {
         slowest.select_nth_unstable_by(shown - 1, |a, b| b.0.cmp(&a.0));
         slowest.truncate(shown);
-        slowest.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        slowest.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
     }
     let slowest: Vec<(String, f64)> = slowest
         .into_iter()
