@@ -811,6 +811,18 @@ fn sync_dir(dir: &Path) -> Result<(), BuildError> {
         .map_err(io_err(dir))
 }
 
+/// Ask the kernel to forget the cached pages of a file just written and fsynced, so the
+/// read-back checksum reads what is on the disk, not the pages this process just wrote. Advice
+/// only: if the kernel declines, the read-back compares the cached pages as before.
+fn drop_cached_pages(path: &Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(file) = File::open(path) {
+        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
+}
+
 /// Write the archive and the name index into `dir`, fsync them, and return their checksums.
 fn write_index_files(
     dir: &Path,
@@ -829,6 +841,7 @@ fn write_index_files(
     let path = dir.join(ARCHIVE_FILE);
     write_durable(&path, &bytes)?;
     drop(bytes);
+    drop_cached_pages(&path);
 
     #[cfg(feature = "fuzzy")]
     {

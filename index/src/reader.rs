@@ -327,8 +327,20 @@ impl RegistryIndex {
         let file = File::open(&path).map_err(io(&path))?;
         // SAFETY: the map is read-only; index directories are replaced by rename, never
         // rewritten in place, so the bytes under an open map do not change.
-        // Populated: every page is mapped now (the checksum reads them all anyway), so look-ups
-        // never take a page fault later.
+        // Every page is mapped now (the checksum reads them all anyway), so look-ups never take
+        // a page fault later.
+        #[cfg(target_os = "linux")]
+        let map = {
+            let map = unsafe { memmap2::MmapOptions::new().map(&file) }.map_err(io(&path))?;
+            // Advice only, so errors change nothing. HugePage: pages not in the page cache are
+            // read in 2 MiB folios, which the kernel maps with 2 MiB pages (fewer TLB misses:
+            // about 6% faster decisions on a 2 GB index, ARCHITECTURE.md 4.6). PopulateRead
+            // maps every page now (Linux 5.14+; before, the checksum pass below faults them in).
+            let _ = map.advise(memmap2::Advice::HugePage);
+            let _ = map.advise(memmap2::Advice::PopulateRead);
+            map
+        };
+        #[cfg(not(target_os = "linux"))]
         let map =
             unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io(&path))?;
         let entry = manifest
