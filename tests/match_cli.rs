@@ -336,6 +336,19 @@ fn match_uses_the_model_file_it_is_given() {
         "{}",
         stderr(&run)
     );
+    // Edited numbers under the shipped version would make decisions unattributable.
+    std::fs::write(&model, shipped.replace("certain = 16.0", "certain = 17.0")).unwrap();
+    let run = run_with(&model);
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("version of its own"),
+        "{}",
+        stderr(&run)
+    );
+    // The shipped file itself, unchanged, is accepted.
+    std::fs::write(&model, shipped).unwrap();
+    let run = run_with(&model);
+    assert!(run.status.success(), "{}", stderr(&run));
     let run = run_with(&tmp.path().join("absent.toml"));
     assert!(!run.status.success());
     assert!(stderr(&run).contains("absent.toml"), "{}", stderr(&run));

@@ -21,8 +21,19 @@ fn engine_options(model: Option<&Path>, validate_structure: bool) -> Result<Engi
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the model {}", path.display()))?;
-            MatchModel::from_toml(&text)
-                .map_err(|e| anyhow::anyhow!("{}: not a valid model: {e}", path.display()))?
+            let model = MatchModel::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a valid model: {e}", path.display()))?;
+            // Every decision names its model by version alone, so a version must name one set
+            // of numbers: the shipped one's cannot be reused for edited numbers.
+            let shipped = MatchModel::shipped();
+            if model.version == shipped.version && model != shipped {
+                anyhow::bail!(
+                    "{}: version {:?} is the shipped model's, but the numbers differ: give the file a version of its own (every decision reports it)",
+                    path.display(),
+                    model.version
+                );
+            }
+            model
         }
     };
     Ok(EngineOptions {

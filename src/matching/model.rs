@@ -161,7 +161,7 @@ struct ModelFile {
 }
 
 /// A loaded model: weights in bits per field and level.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MatchModel {
     pub version: String,
     pub prior: f64,
