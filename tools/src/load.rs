@@ -182,7 +182,8 @@ pub struct LoadReport {
     pub requests: usize,
     pub clear: usize,
     pub review: usize,
-    /// Failed requests by status code name, with the first message of each.
+    /// Failed requests by status code name, with the first message of each (of an
+    /// INVALID_ARGUMENT, only the field it names).
     pub errors: BTreeMap<String, (usize, String)>,
     /// From the first measured request's due time to the last one's answer.
     pub seconds: f64,
@@ -480,7 +481,15 @@ fn report(
             }
             Err((code, message)) => {
                 let name = format!("{code:?}");
-                let e = r.errors.entry(name.clone()).or_insert((0, message.clone()));
+                // INVALID_ARGUMENT reads "<field>: <reason>" and the reason may quote the
+                // query's value (a name, an IIN): only the field is kept.
+                let shown = if *code == tonic::Code::InvalidArgument {
+                    let field = message.split(':').next().unwrap_or_default();
+                    format!("{field}: (reason not shown: it may quote the query)")
+                } else {
+                    message.clone()
+                };
+                let e = r.errors.entry(name.clone()).or_insert((0, shown));
                 e.0 += 1;
                 name
             }

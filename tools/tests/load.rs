@@ -126,6 +126,11 @@ async fn load_replays_queries_and_finds_every_differing_decision() {
     .await
     .unwrap();
     assert_eq!(r.errors["InvalidArgument"].0, 5, "{}", r.render());
+    assert!(
+        r.errors["InvalidArgument"].1.starts_with("surname:"),
+        "{}",
+        r.render()
+    );
 
     // Nobody listening: a clear error, not a hang.
     let _ = stop.send(());
