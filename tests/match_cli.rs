@@ -58,6 +58,21 @@ where
     Command::new(TANU).args(args).output().expect("run tanu")
 }
 
+/// `tanu match --index I --queries Q --out O`, then `extra`.
+fn tanu_match(index: &Path, queries: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "match".as_ref(),
+        "--index".as_ref(),
+        index.as_os_str(),
+        "--queries".as_ref(),
+        queries.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    args.extend_from_slice(extra);
+    tanu(args)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -88,15 +103,7 @@ fn match_writes_one_decision_per_line_in_order() {
     let queries = tmp.path().join("queries.jsonl");
     std::fs::write(&queries, lines.join("\n") + "\n").unwrap();
     let out_path = tmp.path().join("decisions.jsonl");
-    let run = tanu([
-        "match".as_ref(),
-        "--index".as_ref(),
-        index.as_os_str(),
-        "--queries".as_ref(),
-        queries.as_os_str(),
-        "--out".as_ref(),
-        out_path.as_os_str(),
-    ]);
+    let run = tanu_match(&index, &queries, &out_path, &[]);
     assert!(run.status.success(), "match failed: {}", stderr(&run));
     let text = std::fs::read_to_string(&out_path).unwrap();
     let out: Vec<Value> = text
@@ -295,17 +302,12 @@ fn match_uses_the_model_file_it_is_given() {
     .unwrap();
     let out_path = tmp.path().join("decisions.jsonl");
     let run_with = |model: &Path| {
-        tanu([
-            "match".as_ref(),
-            "--index".as_ref(),
-            index.as_os_str(),
-            "--queries".as_ref(),
-            queries.as_os_str(),
-            "--out".as_ref(),
-            out_path.as_os_str(),
-            "--model".as_ref(),
-            model.as_os_str(),
-        ])
+        tanu_match(
+            &index,
+            &queries,
+            &out_path,
+            &["--model".as_ref(), model.as_os_str()],
+        )
     };
     let run = run_with(&model);
     assert!(run.status.success(), "{}", stderr(&run));
