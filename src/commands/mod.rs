@@ -7,7 +7,7 @@ pub mod progress;
 pub mod rules_cmds;
 pub mod serve_cmd;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::Path;
 use tanu::matching::engine::EngineOptions;
 use tanu::matching::model::MatchModel;
@@ -19,10 +19,7 @@ fn engine_options(model: Option<&Path>, validate_structure: bool) -> Result<Engi
     let model = match model {
         None => MatchModel::shipped(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the model {}", path.display()))?;
-            let model = MatchModel::from_toml(&text)
-                .map_err(|e| anyhow::anyhow!("{}: not a valid model: {e}", path.display()))?;
+            let model = MatchModel::from_file(path).map_err(anyhow::Error::msg)?;
             // Every decision names its model by version alone, so a version must name one set
             // of numbers: the shipped one's cannot be reused for edited numbers.
             let shipped = MatchModel::shipped();

@@ -185,7 +185,15 @@ impl MatchModel {
         MatchModel::from_toml(SHIPPED_MODEL).expect("the shipped model is valid (tested)")
     }
 
-    /// Parse and check a model file.
+    /// Read, parse and check a model file; the error names the file.
+    pub fn from_file(path: &std::path::Path) -> Result<MatchModel, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the model {}: {e}", path.display()))?;
+        MatchModel::from_toml(&text)
+            .map_err(|e| format!("{}: not a valid model: {e}", path.display()))
+    }
+
+    /// Parse and check a model file's text.
     pub fn from_toml(text: &str) -> Result<MatchModel, String> {
         let file: ModelFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut weights = [[0.0; 8]; 6];

@@ -5,7 +5,7 @@
 //! change the prior, the thresholds or the term-frequency bounds, nor overwrite a model in place.
 
 use crate::eval::Case;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -339,12 +339,7 @@ pub fn calibrated_version(base: &str, today: NaiveDate) -> String {
 pub fn load_base(path: Option<&std::path::Path>) -> Result<MatchModel> {
     match path {
         None => Ok(MatchModel::shipped()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            MatchModel::from_toml(&text)
-                .map_err(|e| anyhow::anyhow!("{}: bad model: {e}", p.display()))
-        }
+        Some(p) => MatchModel::from_file(p).map_err(anyhow::Error::msg),
     }
 }
 

@@ -71,7 +71,7 @@ pub struct Case {
 }
 
 /// Non-blank lines of a file with their 1-based line numbers.
-fn read_lines(path: &Path) -> Result<Vec<(u64, String)>> {
+pub(crate) fn read_lines(path: &Path) -> Result<Vec<(u64, String)>> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut out = Vec::new();

@@ -6,6 +6,7 @@
 //! differs. It owns only the client side: it never decides anything itself, and it prints request
 //! ids, never a query's names or IIN.
 
+use crate::eval::read_lines;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -13,21 +14,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tanu::matching::query::QueryInput;
+use tanu::matching::query::{QueryInput, QueryKind};
 use tanu::service::pb::{self, certificate_service_client::CertificateServiceClient};
 use tonic::transport::Channel;
 
-/// The RPC a query goes to, from its `kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rpc {
-    CriminalRecord,
-    AdministrativeOffences,
-}
-
-/// One query ready to send.
+/// One query ready to send: its kind picks the RPC.
 #[derive(Debug, Clone)]
 pub struct LoadRequest {
-    pub rpc: Rpc,
+    pub kind: QueryKind,
     pub request: pb::CheckRequest,
 }
 
@@ -45,26 +39,16 @@ pub enum Expected {
 /// A line that is not a query object, or whose `kind` names no RPC, is an error naming the line:
 /// such a line cannot be sent at all. Fields the server would reject are sent as they are.
 pub fn load_requests(path: &Path) -> Result<Vec<LoadRequest>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the queries {}", path.display()))?;
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let q: QueryInput = serde_json::from_str(line)
-            .with_context(|| format!("{} line {}: not a query", path.display(), n + 1))?;
-        let rpc = match q.kind.as_str() {
-            "criminal_record" => Rpc::CriminalRecord,
-            "administrative_offences" => Rpc::AdministrativeOffences,
-            other => bail!(
-                "{} line {}: kind: {other:?} is neither \"criminal_record\" nor \"administrative_offences\"",
-                path.display(),
-                n + 1
-            ),
-        };
+    for (n, line) in read_lines(path)? {
+        let q: QueryInput = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {n}: not a query", path.display()))?;
+        let kind: QueryKind = q
+            .kind
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{} line {n}: {e}", path.display()))?;
         out.push(LoadRequest {
-            rpc,
+            kind,
             request: pb::CheckRequest {
                 request_id: q.request_id,
                 iin: q.iin,
@@ -85,16 +69,10 @@ pub fn load_requests(path: &Path) -> Result<Vec<LoadRequest>> {
 /// The answers of a `tanu match` output file by request id. Error lines without a request id
 /// (a line that had none) cannot be matched and are skipped.
 pub fn load_expectations(path: &Path) -> Result<HashMap<String, Expected>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the expected decisions {}", path.display()))?;
     let mut out = HashMap::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(line).with_context(|| {
-            format!("{} line {}: not a `tanu match` line", path.display(), n + 1)
-        })?;
+    for (n, line) in read_lines(path)? {
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {n}: not a `tanu match` line", path.display()))?;
         let Some(id) = v.get("request_id").and_then(|i| i.as_str()) else {
             continue;
         };
@@ -102,15 +80,13 @@ pub fn load_expectations(path: &Path) -> Result<HashMap<String, Expected>> {
             Some("clear") => Expected::Clear,
             Some("review") => Expected::Review,
             Some(other) => bail!(
-                "{} line {}: decision {other:?} is neither clear nor review",
-                path.display(),
-                n + 1
+                "{} line {n}: decision {other:?} is neither clear nor review",
+                path.display()
             ),
             None if v.get("error").is_some() => Expected::InvalidArgument,
             None => bail!(
-                "{} line {}: neither a decision nor an error",
-                path.display(),
-                n + 1
+                "{} line {n}: neither a decision nor an error",
+                path.display()
             ),
         };
         out.insert(id.to_string(), expected);
@@ -292,9 +268,9 @@ async fn send(
     r: &LoadRequest,
 ) -> (Result<pb::Decision, (tonic::Code, String)>, bool) {
     let request = r.request.clone();
-    let answer = match r.rpc {
-        Rpc::CriminalRecord => client.check_criminal_record(request).await,
-        Rpc::AdministrativeOffences => client.check_administrative_offences(request).await,
+    let answer = match r.kind {
+        QueryKind::CriminalRecord => client.check_criminal_record(request).await,
+        QueryKind::AdministrativeOffences => client.check_administrative_offences(request).await,
     };
     match answer {
         Ok(resp) => {
@@ -572,7 +548,7 @@ mod tests {
         .unwrap();
         let rs = load_requests(&q).unwrap();
         assert_eq!(rs.len(), 2);
-        assert_eq!(rs[1].rpc, Rpc::AdministrativeOffences);
+        assert_eq!(rs[1].kind, QueryKind::AdministrativeOffences);
         assert_eq!(rs[1].request.birth_date.as_deref(), Some("1980"));
 
         std::fs::write(
