@@ -199,3 +199,150 @@ impl Query {
         Query::from_input(input, today)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    const GOOD: &str = r#"{"request_id":"R1","kind":"criminal_record","iin":"870412300129","surname":"Жұмабаев","given_name":"Ерлан","patronymic":"Нұрланұлы","birth_date":"1987-04-12","as_of":"2026-01-15","extra":1}"#;
+
+    fn with(field: &str, value: serde_json::Value) -> Vec<u8> {
+        let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+        v[field] = value;
+        v.to_string().into_bytes()
+    }
+
+    #[test]
+    fn a_good_line_decodes_every_field() {
+        let q = Query::from_json_line(GOOD.as_bytes(), today()).unwrap();
+        assert_eq!(q.request_id, "R1");
+        assert_eq!(q.kind, QueryKind::CriminalRecord);
+        assert!(matches!(q.iin, QueryIin::Valid(_)));
+        assert_eq!(q.patronymic.as_deref(), Some("Нұрланұлы"));
+        assert_eq!(
+            q.birth_date,
+            Some(PartialDate::parse("1987-04-12").unwrap())
+        );
+        assert_eq!(q.as_of, NaiveDate::from_ymd_opt(2026, 1, 15).unwrap());
+        assert!(!q.name.surname.is_empty() && !q.name.given.is_empty());
+    }
+
+    #[test]
+    fn optional_fields_may_be_null_blank_or_absent() {
+        for v in [serde_json::Value::Null, serde_json::json!("  ")] {
+            let line = with("iin", v.clone());
+            let q = Query::from_json_line(&line, today()).unwrap();
+            assert_eq!(q.iin, QueryIin::Missing);
+            let q = Query::from_json_line(&with("birth_date", v.clone()), today()).unwrap();
+            assert_eq!(q.birth_date, None);
+            let q = Query::from_json_line(&with("as_of", v), today()).unwrap();
+            assert_eq!(q.as_of, today(), "as_of defaults to today");
+        }
+        let q = Query::from_json_line(
+            r#"{"request_id":"R","kind":"administrative_offences","surname":"Ким","given_name":"Ирина"}"#
+                .as_bytes(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            (q.iin, q.patronymic, q.birth_date),
+            (QueryIin::Missing, None, None)
+        );
+    }
+
+    #[test]
+    fn other_written_forms_are_read() {
+        let q = Query::from_json_line(&with("iin", "870412 300129".into()), today()).unwrap();
+        assert!(matches!(q.iin, QueryIin::Valid(_)), "spaced digits");
+        let q = Query::from_json_line(&with("birth_date", "12.04.1987".into()), today()).unwrap();
+        assert_eq!(
+            q.birth_date,
+            Some(PartialDate::parse("1987-04-12").unwrap())
+        );
+        let q = Query::from_json_line(&with("birth_date", "1987-04".into()), today()).unwrap();
+        assert_eq!(q.birth_date, Some(PartialDate::parse("1987-04").unwrap()));
+        // A wrong check digit is kept, untrusted: it may be a typo of the registry's IIN.
+        let q = Query::from_json_line(&with("iin", "870412300128".into()), today()).unwrap();
+        assert!(matches!(q.iin, QueryIin::Invalid { .. }));
+    }
+
+    #[test]
+    fn each_rejection_names_its_field() {
+        let long = "а".repeat(MAX_NAME_BYTES);
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (b"{".to_vec(), "$"),
+            (b"\xff".to_vec(), "$"),
+            (b"[]".to_vec(), "$"),
+            (with("surname", serde_json::json!(5)), "$"),
+            (with("request_id", " ".into()), "request_id"),
+            (with("request_id", "a\u{7}".into()), "request_id"),
+            (with("kind", "certificate".into()), "kind"),
+            (with("surname", "".into()), "surname"),
+            (with("surname", long.clone().into()), "surname"),
+            // No letters in either name (one without letters is allowed: a dash for none).
+            (
+                serde_json::from_str::<serde_json::Value>(GOOD)
+                    .map(|mut v| {
+                        v["surname"] = "--".into();
+                        v["given_name"] = "?".into();
+                        v.to_string().into_bytes()
+                    })
+                    .unwrap(),
+                "surname",
+            ),
+            (with("given_name", "\t".into()), "given_name"),
+            (with("patronymic", "a\nb".into()), "patronymic"),
+            (with("iin", long.into()), "iin"),
+            (with("birth_date", "1987-02-30".into()), "birth_date"),
+            (with("birth_date", "вчера".into()), "birth_date"),
+            (with("as_of", "1987-04".into()), "as_of"),
+        ];
+        for (line, field) in cases {
+            let e = Query::from_json_line(&line, today()).unwrap_err();
+            assert_eq!(e.field, field, "{}: {e}", String::from_utf8_lossy(&line));
+            assert!(!e.reason.is_empty());
+        }
+    }
+
+    proptest! {
+        /// Any bytes give a query or an error naming a field of the query (or `$`, the line).
+        #[test]
+        fn any_line_decodes_or_names_a_field(line in proptest::collection::vec(any::<u8>(), 0..200)) {
+            if let Err(e) = Query::from_json_line(&line, today()) {
+                prop_assert_eq!(e.field.as_str(), "$");
+            }
+        }
+
+        #[test]
+        fn any_field_values_decode_or_name_their_field(
+            values in proptest::collection::vec(
+                prop_oneof![Just(None), "\\PC{0,20}".prop_map(Some), "[0-9 .-]{0,14}".prop_map(Some)],
+                8,
+            ),
+        ) {
+            const FIELDS: [&str; 8] =
+                ["request_id", "kind", "iin", "surname", "given_name", "patronymic", "birth_date", "as_of"];
+            let mut v = serde_json::Map::new();
+            for (k, x) in FIELDS.iter().zip(&values) {
+                v.insert(k.to_string(), x.clone().map_or(serde_json::Value::Null, Into::into));
+            }
+            let line = serde_json::Value::Object(v).to_string();
+            match Query::from_json_line(line.as_bytes(), today()) {
+                Ok(q) => {
+                    prop_assert_eq!(Some(&q.request_id), values[0].as_ref());
+                    prop_assert!(!q.name.surname.is_empty() || !q.name.given.is_empty());
+                }
+                // Required strings given as null fail in decoding, as the line's error.
+                Err(e) => prop_assert!(
+                    e.field == "$" || FIELDS.contains(&e.field.as_str()),
+                    "{}", e
+                ),
+            }
+        }
+    }
+}
