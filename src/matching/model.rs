@@ -283,6 +283,26 @@ impl MatchModel {
         })
     }
 
+    /// This model with another `possible` threshold, for measuring the trade between misses and
+    /// false reviews (`tanu-eval --sweep-possible`). Its version names the change
+    /// (`tanu-fs-5+possible=3.5`), so its decisions never pass for the original's.
+    pub fn with_possible(&self, possible: f64) -> Result<MatchModel, String> {
+        if !possible.is_finite() {
+            return Err(format!("possible must be a finite number, got {possible}"));
+        }
+        if possible > self.certain {
+            return Err(format!(
+                "possible {possible} exceeds the model's certain threshold {}",
+                self.certain
+            ));
+        }
+        Ok(MatchModel {
+            version: format!("{}+possible={possible}", self.version),
+            possible,
+            ..self.clone()
+        })
+    }
+
     /// Weight in bits of a level of a field.
     #[inline]
     pub fn weight(&self, field: Field, level: u8) -> f64 {
@@ -424,6 +444,28 @@ mod tests {
             assert!(err.starts_with(named), "{to}: {err}");
         }
         assert!(MatchModel::from_toml(SHIPPED_MODEL).is_ok());
+    }
+
+    #[test]
+    fn another_possible_threshold_changes_only_it_and_the_version() {
+        let m = MatchModel::shipped();
+        let low = m.with_possible(3.5).unwrap();
+        assert_eq!(low.possible, 3.5);
+        assert_eq!(low.version, format!("{}+possible=3.5", m.version));
+        assert_eq!(
+            MatchModel {
+                version: m.version.clone(),
+                possible: m.possible,
+                ..low.clone()
+            },
+            m
+        );
+        assert!(m.with_possible(f64::NAN).unwrap_err().contains("finite"));
+        assert!(
+            m.with_possible(m.certain + 1.0)
+                .unwrap_err()
+                .contains("certain")
+        );
     }
 
     #[test]

@@ -14,7 +14,8 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 use tanu::matching::decision::{Decision, Verdict};
-use tanu::matching::engine::Engine;
+use tanu::matching::engine::{Engine, EngineOptions};
+use tanu::matching::model::MatchModel;
 use tanu::matching::query::Query;
 
 /// The label of one query, from the generator's truth file.
@@ -383,6 +384,53 @@ pub struct Evaluation {
     pub errors: Vec<ErrorRecord>,
     /// The `SLOWEST_SHOWN` slowest decisions: request id and microseconds, slowest first.
     pub slowest: Vec<(String, f64)>,
+    /// The overall numbers at other `possible` thresholds (`sweep_possible`), by threshold;
+    /// empty unless asked for.
+    pub sweep: Vec<SweepRow>,
+}
+
+/// The overall counts of one `possible` threshold in a sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepRow {
+    pub possible: f64,
+    /// The evaluated model's own threshold (the counts of the main run).
+    pub own: bool,
+    pub overall: GroupStats,
+}
+
+/// Decide every case again with each threshold of `thresholds` as the `possible` threshold of
+/// `model` (all else unchanged), on `threads` threads, and return the overall counts of each,
+/// by threshold: the trade between misses and false reviews that a threshold buys, measured by
+/// the engine itself rather than replayed from scores (a sparse-agreement review, say, does not
+/// depend on the threshold). `progress(t)` is called before each run. The index is opened once
+/// for each threshold.
+pub fn sweep_possible(
+    index: &Path,
+    model: &MatchModel,
+    thresholds: &[f64],
+    cases: &[Case],
+    threads: Option<usize>,
+    mut progress: impl FnMut(f64),
+) -> Result<Vec<SweepRow>> {
+    let mut rows = Vec::with_capacity(thresholds.len());
+    for &possible in thresholds {
+        let model = model.with_possible(possible).map_err(anyhow::Error::msg)?;
+        progress(possible);
+        let options = EngineOptions {
+            model,
+            ..EngineOptions::default()
+        };
+        let engine = Engine::open_with(index, options)
+            .with_context(|| format!("opening the index {}", index.display()))?;
+        let run = evaluate(&engine, cases, threads, Keep::Nothing)?;
+        rows.push(SweepRow {
+            possible,
+            own: false,
+            overall: run.scorecard.overall,
+        });
+    }
+    rows.sort_by(|a, b| a.possible.total_cmp(&b.possible));
+    Ok(rows)
 }
 
 /// How many of the slowest decisions an evaluation names.
@@ -516,6 +564,7 @@ pub fn evaluate(
         engine_metrics: engine.metrics().snapshot(),
         errors,
         slowest,
+        sweep: Vec::new(),
     })
 }
 
@@ -634,6 +683,9 @@ impl Evaluation {
             "\nmiss rate = misses / exp. review; false-review rate = false reviews / exp. clear; \
              top-1 = first candidate is a truth person, over expected-review queries naming one.\n"
         );
+        if !self.sweep.is_empty() {
+            out.push_str(&self.render_sweep());
+        }
         let _ = writeln!(out, "## Errors by evidence\n");
         let _ = writeln!(
             out,
@@ -693,6 +745,45 @@ impl Evaluation {
         out
     }
 
+    /// The threshold sweep section (a heading, what it means, and the table).
+    fn render_sweep(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "## Threshold sweep\n");
+        let _ = writeln!(
+            out,
+            "All queries decided again with another `possible` threshold (bits), the rest of the \
+             model unchanged; \"(model)\" marks the run above.\n"
+        );
+        let rows: Vec<Vec<String>> = self
+            .sweep
+            .iter()
+            .map(|r| {
+                let g = &r.overall;
+                vec![
+                    format!("{}{}", r.possible, if r.own { " (model)" } else { "" }),
+                    g.misses.to_string(),
+                    percent(g.miss_rate()),
+                    g.false_reviews.to_string(),
+                    percent(g.false_review_rate()),
+                    g.reviews.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&markdown_table(
+            &[
+                "possible",
+                "misses",
+                "miss rate",
+                "false reviews",
+                "false-review rate",
+                "reviews",
+            ],
+            &rows,
+        ));
+        out.push('\n');
+        out
+    }
+
     /// The most frequent evidence of each error kind (`EVIDENCE_ROWS` each), most frequent first.
     pub fn evidence_rows(&self) -> Vec<(&'static str, &str, u64)> {
         let mut rows: Vec<(&'static str, &str, u64)> = self
@@ -739,6 +830,15 @@ impl Evaluation {
                 }))
                 .collect::<Vec<_>>(),
             "engine_metrics": self.engine_metrics.iter().cloned().collect::<BTreeMap<_, _>>(),
+            "sweep": self
+                .sweep
+                .iter()
+                .map(|r| serde_json::json!({
+                    "possible": r.possible,
+                    "own": r.own,
+                    "overall": r.overall.to_json(),
+                }))
+                .collect::<Vec<_>>(),
         })
     }
 
@@ -923,6 +1023,7 @@ mod tests {
             engine_metrics: Vec::new(),
             errors: Vec::new(),
             slowest: vec![("Q7".into(), 912.5), ("Q3".into(), 88.0)],
+            sweep: Vec::new(),
         };
         let rows = eval.evidence_rows();
         assert_eq!(rows.len(), EVIDENCE_ROWS + 1);
@@ -935,6 +1036,45 @@ mod tests {
             "{}",
             eval.render()
         );
+        assert!(
+            !eval.render().contains("Threshold sweep"),
+            "only when asked"
+        );
+
+        let at = |possible: f64, own: bool, misses: u64, false_reviews: u64| SweepRow {
+            possible,
+            own,
+            overall: GroupStats {
+                queries: 100,
+                expected_review: 25,
+                expected_clear: 75,
+                reviews: 25 - misses + false_reviews,
+                misses,
+                false_reviews,
+                ..GroupStats::default()
+            },
+        };
+        let eval = Evaluation {
+            sweep: vec![at(3.5, false, 0, 3), at(4.5, true, 1, 2)],
+            ..eval
+        };
+        let text = eval.render();
+        assert!(text.contains("## Threshold sweep"), "{text}");
+        assert!(
+            text.contains(
+                "| 3.5         |      0 |     0.00% |             3 |             4.00% |      28 |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("| 4.5 (model) |      1 |     4.00% |"),
+            "{text}"
+        );
+        assert!(text.find("## Threshold sweep") < text.find("## Errors by evidence"));
+        let json = eval.to_json();
+        assert_eq!(json["sweep"][1]["own"], true);
+        assert_eq!(json["sweep"][0]["overall"]["false_reviews"], 3);
+        assert_eq!(json["sweep"][0]["possible"], 3.5);
     }
 
     #[test]

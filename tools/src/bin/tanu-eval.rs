@@ -1,7 +1,8 @@
 //! `tanu-eval`: labelled evaluation of the matching engine on a query set with its truth —
 //! misses, false reviews, top-1 accuracy and speed, as a markdown table (and optional JSON and
-//! miss log). Owns the command line only; it must never compute a metric itself (that is
-//! `tanu_tools::eval`), and it exits non-zero on misses only when asked to (`--fail-on-miss`).
+//! miss log), and on request the same at other `possible` thresholds. Owns the command line
+//! only; it must never compute a metric itself (that is `tanu_tools::eval`), and it exits
+//! non-zero on misses only when asked to (`--fail-on-miss`).
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -42,6 +43,11 @@ struct Cli {
     /// to this file, for replaying model changes offline. Overrides --misses.
     #[arg(long, conflicts_with = "misses")]
     decisions: Option<PathBuf>,
+    /// Also decide every query again at each of these `possible` thresholds (bits, comma
+    /// separated, e.g. 3.5,4,5), the rest of the model unchanged, and report misses and false
+    /// reviews at each: the trade a threshold buys. One full run per threshold.
+    #[arg(long, value_delimiter = ',', value_name = "BITS")]
+    sweep_possible: Vec<f64>,
     /// Exit with an error when there is any miss.
     #[arg(long)]
     fail_on_miss: bool,
@@ -51,8 +57,13 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     let today = chrono::Local::now().date_naive();
     let cases = eval::load_cases(&cli.queries, &cli.truth, today)?;
+    let model = calibrate::load_base(cli.model.as_deref())?;
+    // Refuse a bad threshold before the first run, not after it.
+    for &t in &cli.sweep_possible {
+        model.with_possible(t).map_err(anyhow::Error::msg)?;
+    }
     let options = EngineOptions {
-        model: calibrate::load_base(cli.model.as_deref())?,
+        model: model.clone(),
         ..EngineOptions::default()
     };
     let engine = Engine::open_with(&cli.index, options)
@@ -64,7 +75,27 @@ fn main() -> Result<()> {
     } else {
         Keep::Nothing
     };
-    let result = eval::evaluate(&engine, &cases, cli.threads, keep)?;
+    let mut result = eval::evaluate(&engine, &cases, cli.threads, keep)?;
+    if !cli.sweep_possible.is_empty() {
+        let others: Vec<f64> = cli
+            .sweep_possible
+            .iter()
+            .copied()
+            .filter(|&t| t != model.possible)
+            .collect();
+        let mut rows =
+            eval::sweep_possible(&cli.index, &model, &others, &cases, cli.threads, |t| {
+                eprintln!("sweep: deciding {} queries at possible = {t}", cases.len())
+            })?;
+        rows.push(eval::SweepRow {
+            possible: model.possible,
+            own: true,
+            overall: result.scorecard.overall,
+        });
+        rows.sort_by(|a, b| a.possible.total_cmp(&b.possible));
+        rows.dedup_by(|a, b| a.possible == b.possible);
+        result.sweep = rows;
+    }
     print!("{}", result.render());
     if let Some(path) = &cli.json {
         let text = serde_json::to_string_pretty(&result.to_json())?;
