@@ -14,9 +14,8 @@ use tanu::matching::decision::{Band, Decision, Verdict};
 use tanu::matching::engine::{Engine, EngineOptions};
 use tanu::matching::model::MatchModel;
 use tanu::matching::query::{Query, QueryInput};
-use tanu_index::builder::{BuildOptions, NoProgress, build_index};
 use tanu_index::iin::Iin;
-use tanu_tools::synth::{WorldConfig, generate_world};
+use tanu_tools::synth::{WorldConfig, generate_indexed_world};
 
 /// A registry person as the export states it, with the kinds of records it holds.
 #[derive(Debug, Clone)]
@@ -40,10 +39,8 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        generate_world(&WorldConfig::new(43, 3_000, 10), dir.path(), None).unwrap();
+        let out = generate_indexed_world(&WorldConfig::new(43, 3_000, 10), dir.path()).unwrap();
         let export = dir.path().join("registry.jsonl");
-        let out = dir.path().join("idx");
-        build_index(&export, &out, &BuildOptions::default(), &NoProgress).unwrap();
         let text = std::fs::read_to_string(&export).unwrap();
         let persons = text
             .lines()

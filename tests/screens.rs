@@ -7,23 +7,13 @@ use tanu::matching::candidates::DateFilter;
 use tanu::matching::model::MatchModel;
 use tanu::matching::query::Query;
 use tanu::matching::scoring::{QueryFeatures, TermMemo, could_match, could_match_screen};
-use tanu_index::builder::{BuildOptions, NoProgress, build_index};
 use tanu_index::format::effective_birth_key;
 use tanu_index::iin::{digits_of_number, numbers_one_edit_apart};
 use tanu_index::reader::RegistryIndex;
-use tanu_tools::synth::{WorldConfig, generate_world};
+use tanu_tools::synth::{WorldConfig, generate_indexed_world};
 
 fn world(dir: &std::path::Path) -> RegistryIndex {
-    let cfg = WorldConfig::new(41, 3_000, 300);
-    generate_world(&cfg, dir, None).unwrap();
-    let out = dir.join("idx");
-    build_index(
-        &dir.join("registry.jsonl"),
-        &out,
-        &BuildOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
+    let out = generate_indexed_world(&WorldConfig::new(41, 3_000, 300), dir).unwrap();
     RegistryIndex::open(&out).unwrap()
 }
 

@@ -5,23 +5,14 @@
 
 use tanu::matching::engine::Engine;
 use tanu::matching::model::MatchModel;
-use tanu_index::builder::{BuildOptions, NoProgress, build_index};
 use tanu_tools::eval::{self, Keep};
 use tanu_tools::synth::{self, WorldConfig};
 
 #[test]
 fn a_sweep_is_monotone_and_agrees_with_the_main_run() {
     let dir = tempfile::tempdir().unwrap();
-    let world = dir.path().join("world");
-    synth::generate_world(&WorldConfig::new(12, 20_000, 4_000), &world, None).unwrap();
-    let index = dir.path().join("index");
-    build_index(
-        &world.join("registry.jsonl"),
-        &index,
-        &BuildOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
+    let world = dir.path();
+    let index = synth::generate_indexed_world(&WorldConfig::new(12, 20_000, 4_000), world).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let cases = eval::load_cases(
         &world.join("queries.jsonl"),

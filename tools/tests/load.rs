@@ -8,7 +8,6 @@ use std::time::Duration;
 use tanu::matching::decision::Verdict;
 use tanu::matching::engine::Engine;
 use tanu::matching::query::Query;
-use tanu_index::builder::{BuildOptions, NoProgress, build_index};
 use tanu_tools::load::{self, Expected, LoadOptions};
 use tanu_tools::synth::{self, WorldConfig};
 
@@ -27,16 +26,8 @@ fn options(target: String, requests: usize, rate: Option<f64>) -> LoadOptions {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_replays_queries_and_finds_every_differing_decision() {
     let dir = tempfile::tempdir().unwrap();
-    let world = dir.path().join("world");
-    synth::generate_world(&WorldConfig::new(11, 3000, 200), &world, None).unwrap();
-    let index = dir.path().join("index");
-    build_index(
-        &world.join("registry.jsonl"),
-        &index,
-        &BuildOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
+    let world = dir.path().to_path_buf();
+    let index = synth::generate_indexed_world(&WorldConfig::new(11, 3000, 200), &world).unwrap();
     let engine = Arc::new(Engine::open(&index).unwrap());
 
     // What the engine itself decides (the queries carry their as_of, so the day does not matter).

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use population::Human;
 
@@ -409,6 +409,22 @@ pub fn generate_world(
     text.push('\n');
     std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     Ok(summary)
+}
+
+/// Generate the whole world into `dir` (as `generate_world`) and build its index into
+/// `dir/idx` with the default build options: the index directory. For tests that need a real
+/// index of a known world.
+pub fn generate_indexed_world(cfg: &WorldConfig, dir: &Path) -> Result<PathBuf> {
+    generate_world(cfg, dir, None)?;
+    let index = dir.join("idx");
+    tanu_index::builder::build_index(
+        &dir.join("registry.jsonl"),
+        &index,
+        &tanu_index::builder::BuildOptions::default(),
+        &tanu_index::builder::NoProgress,
+    )
+    .with_context(|| format!("indexing the world in {}", dir.display()))?;
+    Ok(index)
 }
 
 #[cfg(test)]
