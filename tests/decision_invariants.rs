@@ -25,6 +25,8 @@ struct RegistryPerson {
     given_name: String,
     patronymic: Option<String>,
     birth_date: Option<String>,
+    /// Other names (surname, given name, patronymic): a maiden name, another spelling.
+    aliases: Vec<[Option<String>; 3]>,
     /// Holds a conviction; otherwise (every registry person holds a record) an offence.
     convicted: bool,
 }
@@ -54,6 +56,16 @@ fn fixture() -> &'static Fixture {
                     given_name: s("given_name")?,
                     patronymic: s("patronymic"),
                     birth_date: s("birth_date"),
+                    aliases: v
+                        .get("aliases")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|a| {
+                            ["surname", "given_name", "patronymic"]
+                                .map(|k| a.get(k).and_then(Value::as_str).map(str::to_string))
+                        })
+                        .collect(),
                     convicted: convictions.is_some_and(|a| !a.is_empty()),
                 })
             })
@@ -308,13 +320,15 @@ proptest! {
         }
     }
 
-    /// A registry person's own record (names, and a full birth date or an IIN) is reviewed, in
-    /// any letter case and with spaces around its fields, and case and spaces change nothing.
+    /// A registry person's own record (its names or one of its aliases, and a full birth date or
+    /// an IIN) is reviewed, in any letter case and with spaces around its fields, and case and
+    /// spaces change nothing.
     #[test]
     fn own_record_is_reviewed_in_any_case_and_spacing(
         pick in any::<prop::sample::Index>(),
         how in prop::array::uniform3(0u8..12),
         with_iin in any::<bool>(),
+        alias in any::<Option<prop::sample::Index>>(),
     ) {
         let identifiable: Vec<&RegistryPerson> = fixture()
             .persons
@@ -322,13 +336,26 @@ proptest! {
             .filter(|p| p.iin.is_some() || p.birth_date.as_deref().is_some_and(|d| d.len() == 10))
             .collect();
         let p = *pick.get(&identifiable);
+        let full_date = p.birth_date.as_deref().is_some_and(|d| d.len() == 10);
+        // An alias's missing part is the record's own (an alias often gives only a surname).
+        let [surname, given_name, patronymic] = match alias.filter(|_| !p.aliases.is_empty()) {
+            Some(i) => {
+                let [s, g, pa] = i.get(&p.aliases).clone();
+                [
+                    s.or(Some(p.surname.clone())),
+                    g.or(Some(p.given_name.clone())),
+                    pa.or(p.patronymic.clone()),
+                ]
+            }
+            None => [Some(p.surname.clone()), Some(p.given_name.clone()), p.patronymic.clone()],
+        };
         let plain = QueryInput {
             request_id: "R3".into(),
             kind: kind_of(p).into(),
-            iin: if with_iin || p.birth_date.is_none() { p.iin.clone() } else { None },
-            surname: p.surname.clone(),
-            given_name: p.given_name.clone(),
-            patronymic: p.patronymic.clone(),
+            iin: if with_iin || !full_date { p.iin.clone() } else { None },
+            surname: surname.unwrap_or_default(),
+            given_name: given_name.unwrap_or_default(),
+            patronymic,
             birth_date: p.birth_date.clone(),
             as_of: None,
         };
@@ -338,16 +365,16 @@ proptest! {
             patronymic: plain.patronymic.as_deref().map(|s| recased(s, how[2])),
             ..plain.clone()
         };
+        // A Latin letter inside a Cyrillic word reads by its case: H is the Cyrillic Н, h the
+        // Kazakh һ. Only names in one script read the same in every case.
+        let one_script = [&plain.surname, &plain.given_name]
+            .into_iter()
+            .chain(&plain.patronymic)
+            .all(|s| !s.chars().any(|c| c.is_ascii_alphabetic()) || s.is_ascii());
         let d = decide(plain).expect("a registry record is a valid query");
         prop_assert_eq!(d.decision, Verdict::Review, "{:?} {:?}", p, d);
         let w = decide(written).expect("recased, still a valid query");
         prop_assert_eq!(w.decision, Verdict::Review, "{:?} {:?}", p, w);
-        // A Latin letter inside a Cyrillic word reads by its case: H is the Cyrillic Н, h the
-        // Kazakh һ. Only names in one script read the same in every case.
-        let one_script = [&p.surname, &p.given_name]
-            .into_iter()
-            .chain(&p.patronymic)
-            .all(|s| !s.chars().any(|c| c.is_ascii_alphabetic()) || s.is_ascii());
         if one_script {
             prop_assert_eq!(d, w);
         }
