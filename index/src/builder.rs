@@ -409,15 +409,21 @@ fn person_entry(p: &SourcePerson) -> PersonEntry {
         Some(raw) => {
             let grouped = crate::iin::without_separators(raw);
             let digits_only = grouped.len() == 12 && grouped.bytes().all(|b| b.is_ascii_digit());
-            let status = match Iin::parse(raw) {
-                Ok(_) => iin_status::VALID,
-                Err(_) if digits_only => iin_status::INVALID_DIGITS,
-                Err(_) => iin_status::INVALID_OTHER,
-            };
-            let digits = if digits_only {
-                grouped.parse::<u64>().unwrap_or(0)
-            } else {
-                0
+            let (status, digits) = match Iin::parse(raw) {
+                Ok(iin) => (iin_status::VALID, iin.as_u64()),
+                Err(_) if digits_only => (
+                    iin_status::INVALID_DIGITS,
+                    grouped.parse::<u64>().unwrap_or(0),
+                ),
+                // Digits that are an IIN of the 2000s of the stated birth date without its
+                // leading zeros (a spreadsheet's doing): kept restored, never trusted.
+                Err(_) => match p
+                    .birth_date
+                    .and_then(|b| Iin::with_lost_leading_zero(raw, b.0))
+                {
+                    Some(iin) => (iin_status::INVALID_DIGITS, iin.as_u64()),
+                    None => (iin_status::INVALID_OTHER, 0),
+                },
             };
             (Some(raw.to_string()), status, digits)
         }

@@ -160,7 +160,9 @@ pub fn directory_of_keys(
 pub mod iin_status {
     pub const MISSING: u8 = 0;
     pub const VALID: u8 = 1;
-    /// 12 digits, but failing a check (check digit, date, century): the digits are kept.
+    /// 12 digits, but failing a check (check digit, date, century), or fewer that are a valid
+    /// IIN of the stated birth date in the 2000s with its leading zeros lost
+    /// (`Iin::with_lost_leading_zero`, kept restored): the digits are kept, never trusted.
     pub const INVALID_DIGITS: u8 = 2;
     /// Not 12 digits at all.
     pub const INVALID_OTHER: u8 = 3;

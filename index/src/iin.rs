@@ -301,6 +301,30 @@ impl Iin {
         out
     }
 
+    /// The IIN that nine to eleven digits are when a spreadsheet or a number field dropped its
+    /// leading zeros: everyone born in 2000–2009 has an IIN that begins with 0 (030521549251
+    /// kept as the number 30521549251; 2000-01-03 as 103…, nine digits). Only when the digits
+    /// do not begin with 0 themselves (a number keeps none), the restored twelve pass every
+    /// check with digit 7 saying the 2000s, and their date agrees with the stated birth date
+    /// `born` (year, and month and day where stated). A digit lost elsewhere can pass the checks
+    /// (about one deletion in a thousand), but then as another date. Separators are ignored as
+    /// in `parse`; `None` for anything else.
+    pub fn with_lost_leading_zero(s: &str, born: crate::date::PartialDate) -> Option<Iin> {
+        let s = without_separators(s.trim());
+        if !(9..=11).contains(&s.len())
+            || !s.bytes().all(|b| b.is_ascii_digit())
+            || s.starts_with('0')
+        {
+            return None;
+        }
+        let iin = Iin::parse(&format!("{s:0>12}")).ok()?;
+        let d = crate::date::PartialDate::from(iin.birth_date());
+        let agrees = d.year == born.year
+            && born.month.is_none_or(|m| d.month == Some(m))
+            && born.day.is_none_or(|x| d.day == Some(x));
+        (matches!(iin.0[6], 5 | 6) && agrees).then_some(iin)
+    }
+
     /// The valid IIN that twelve mistyped digits `d` (a failing check digit) become when their
     /// one typo is in the birth date and the date is `date`: `d` with digits 1–6 replaced by
     /// `date`'s, when that is one substitution or one adjacent transposition from `d` and passes
@@ -345,6 +369,63 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn an_iin_that_lost_its_leading_zero_is_restored() {
+        use crate::date::PartialDate;
+        let born = NaiveDate::from_ymd_opt(2003, 5, 21).unwrap();
+        let stated = PartialDate::from(born);
+        let iin = Iin::from_parts(born, IinSex::Male, 4925).unwrap();
+        let text = iin.to_string();
+        assert!(text.starts_with('0'));
+        let restore = |s: &str| Iin::with_lost_leading_zero(s, stated);
+        assert_eq!(restore(&text[1..]), Some(iin));
+        assert_eq!(restore(&format!(" {} ", &text[1..])), Some(iin));
+        assert_eq!(
+            restore(&format!("{} {}", &text[1..6], &text[6..])),
+            Some(iin)
+        );
+        // A partial stated date that agrees is enough; one that does not, or another day, is not.
+        for (partial, agrees) in [
+            ("2003", true),
+            ("2003-05", true),
+            ("2004", false),
+            ("2003-06", false),
+            ("2003-05-22", false),
+        ] {
+            let p = PartialDate::parse(partial).unwrap();
+            assert_eq!(
+                Iin::with_lost_leading_zero(&text[1..], p).is_some(),
+                agrees,
+                "{partial}"
+            );
+        }
+        // Twelve digits, digits that begin with 0, a leading zero lost from a date of the 1900s
+        // (digit 7 says 3 or 4: no one born in 1900–1909 asks), or a digit lost elsewhere:
+        // nothing to restore.
+        assert_eq!(restore(&text), None);
+        assert_eq!(restore(&text[..11]), None);
+        let born_1903 = NaiveDate::from_ymd_opt(1903, 5, 21).unwrap();
+        let old = Iin::from_parts(born_1903, IinSex::Male, 4925)
+            .unwrap()
+            .to_string();
+        assert!(Iin::parse(&old).is_ok() && old.starts_with('0'));
+        assert_eq!(
+            Iin::with_lost_leading_zero(&old[1..], PartialDate::from(born_1903)),
+            None
+        );
+        let adult = Iin::parse("870412300129").unwrap().to_string();
+        let adult_born = PartialDate::parse("1987-04-12").unwrap();
+        for i in 0..12 {
+            let lost = format!("{}{}", &adult[..i], &adult[i + 1..]);
+            assert_eq!(
+                Iin::with_lost_leading_zero(&lost, adult_born),
+                None,
+                "{lost}"
+            );
+        }
+        assert_eq!(restore("3052154925a"), None);
+    }
+
+    #[test]
     fn a_date_typo_in_a_mistyped_iin_is_corrected_to_the_stated_date() {
         let date = NaiveDate::from_ymd_opt(1995, 1, 17).unwrap();
         let right = Iin::parse("950117314403").unwrap();
@@ -367,6 +448,49 @@ mod tests {
         // A date of another century than digit 7 says.
         let old = NaiveDate::from_ymd_opt(2095, 1, 17).unwrap();
         assert_eq!(Iin::date_typo_corrected(&typo, old), None);
+    }
+
+    /// Every valid IIN of 1930–2012 (days sampled), with each one of its digits lost or kept as
+    /// a number (leading zeros dropped), restored with its holder's birth date: to itself or
+    /// not at all, and always when it only lost leading zeros. (Without the date check about
+    /// one deletion in a thousand restores to another IIN of the 2000s.)
+    #[test]
+    fn only_a_lost_leading_zero_restores() {
+        let (mut right, mut wrong) = (0, 0);
+        let mut day = NaiveDate::from_ymd_opt(1930, 1, 1).unwrap();
+        let numbers = |text: &str| text.trim_start_matches('0').to_string();
+        let last = NaiveDate::from_ymd_opt(2012, 12, 31).unwrap();
+        let mut serial = 0u16;
+        while day <= last {
+            serial = (serial + 7919) % 10_000;
+            for sex in [IinSex::Male, IinSex::Female] {
+                let Some(iin) = Iin::from_parts(day, sex, serial) else {
+                    continue;
+                };
+                let text = iin.to_string();
+                let born = crate::date::PartialDate::from(day);
+                let kept_as_number = numbers(&text);
+                let lost_one = (0..12).map(|i| format!("{}{}", &text[..i], &text[i + 1..]));
+                for lost in lost_one.chain([kept_as_number.clone()]) {
+                    match Iin::with_lost_leading_zero(&lost, born) {
+                        Some(r) if r == iin => right += 1,
+                        Some(_) => wrong += 1,
+                        None => {}
+                    }
+                }
+                // Every IIN of 2000–2009, kept as a number, comes back.
+                if (2000..2010).contains(&chrono::Datelike::year(&day)) {
+                    assert_eq!(
+                        Iin::with_lost_leading_zero(&kept_as_number, born),
+                        Some(iin),
+                        "{text}"
+                    );
+                }
+            }
+            day += chrono::Duration::days(3);
+        }
+        assert!(right > 2_000, "{right} restored");
+        assert_eq!(wrong, 0, "{wrong} restored to another IIN ({right} right)");
     }
 
     proptest! {

@@ -116,6 +116,19 @@ impl QueryFeatures {
                         trusted: false,
                     };
                     (Some(side), iin_date_and_sex(&digits))
+                } else if let Some(iin) = query
+                    .birth_date
+                    .and_then(|b| Iin::with_lost_leading_zero(&raw, b))
+                {
+                    // An IIN of the 2000s of the stated birth date whose leading zeros a
+                    // spreadsheet dropped: looked up and compared as restored, never trusted to
+                    // rule anyone out.
+                    let side = IinSide {
+                        digits: *iin.digits(),
+                        valid: true,
+                        trusted: false,
+                    };
+                    (Some(side), iin_date_and_sex(iin.digits()))
                 } else {
                     (None, None)
                 }

@@ -1,0 +1,92 @@
+//! An IIN of someone born in 2000–2009 begins with 0, and a spreadsheet or a number field drops
+//! it: eleven digits. On either side such an IIN is restored when it is one of the stated birth
+//! date, found by the IIN paths and compared as the twelve digits it was, but never trusted to
+//! rule anyone out: a registry record holding "30521549251" is the applicant who gives
+//! 030521549251 (and the other way round), whatever names come with it.
+
+use chrono::NaiveDate;
+use tanu::matching::decision::{Decision, Verdict};
+use tanu::matching::engine::Engine;
+use tanu::matching::query::Query;
+use tanu_index::builder::{BuildOptions, NoProgress, build_index};
+use tanu_index::iin::{Iin, IinSex};
+
+fn record(id: &str, iin: &str, surname: &str, given: &str, birth: Option<&str>) -> String {
+    let birth = birth.map_or("null".to_string(), |b| format!("{b:?}"));
+    format!(
+        r#"{{"person_id":"{id}","iin":"{iin}","surname":"{surname}","given_name":"{given}","birth_date":{birth},"sex":"M","convictions":[{{"verdict_date":"2024-02-11","court":"Астана","articles":["190"],"category":"minor","punishment":"fine","conditional":false}}],"admin_offences":[]}}"#
+    )
+}
+
+#[test]
+fn an_iin_without_its_leading_zero_is_found_and_compared() {
+    let born = NaiveDate::from_ymd_opt(2003, 5, 21).unwrap();
+    let iin = |serial| {
+        Iin::from_parts(born, IinSex::Male, serial)
+            .unwrap()
+            .to_string()
+    };
+    let (first, second, third, fourth) = (iin(4925), iin(5120), iin(6011), iin(7331));
+    let adult = "870412300129";
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("export.jsonl");
+    // R1 was exported with its leading zero lost, R2 in full, R3 is an adult whose eleven
+    // digits (a digit lost elsewhere) restore to nothing, R4 lost its zero and states no date.
+    let date = Some("2003-05-21");
+    let lines = [
+        record("R1", &first[1..], "Сапаров", "Арман", date),
+        record("R2", &second, "Омаров", "Ержан", date),
+        record("R3", &adult[..11], "Каримов", "Тимур", Some("1987-04-12")),
+        record("R4", &fourth[1..], "Ахметов", "Данияр", None),
+    ];
+    std::fs::write(&src, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("index");
+    build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
+    let engine = Engine::open(&out).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let decide = |iin: &str, surname: &str, given: &str, birth: &str| -> Decision {
+        let line = format!(
+            r#"{{"request_id":"Q","kind":"criminal_record","iin":"{iin}","surname":"{surname}","given_name":"{given}","patronymic":null,"birth_date":"{birth}"}}"#
+        );
+        engine.decide(&Query::from_json_line(line.as_bytes(), today).unwrap())
+    };
+    let iin_level = |d: &Decision, id: &str| {
+        let c = d.candidates.iter().find(|c| c.person_id == id);
+        c.map(|c| c.explanation.fields[0].level)
+    };
+
+    // The registry lost the zero: the applicant's full IIN finds R1 by IIN, exactly, under
+    // other names and without a date too.
+    let d = decide(&first, "Жумабаев", "Нурлан", "");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    assert_eq!(iin_level(&d, "R1"), Some("exact"));
+    assert!(d.candidates[0].explanation.found_by.contains(&"iin"));
+    // The query lost it: R2 is found the same way.
+    let d = decide(&second[1..], "Жумабаев", "Нурлан", "2003-05-21");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    assert_eq!(iin_level(&d, "R2"), Some("exact"));
+    // Only as an IIN of the stated date: another date, or none, leaves the digits unused (a
+    // digit lost elsewhere can pass the checks as an IIN of another date).
+    for other in ["2004-01-01", ""] {
+        let d = decide(&second[1..], "Жумабаев", "Нурлан", other);
+        assert_eq!(d.decision, Verdict::Clear, "{other}: {d:?}");
+    }
+    // A record stating no date keeps its digits unused too.
+    let d = decide(&fourth, "Жумабаев", "Нурлан", "");
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+    // Restored but never trusted: an applicant whose restored IIN differs from a record's valid
+    // one is not ruled out by it (the record is compared on names and date instead).
+    let d = decide(&third[1..], "Омаров", "Ержан", "2003-05-21");
+    let r2 = d.candidates.iter().find(|c| c.person_id == "R2");
+    let r2 = r2.unwrap_or_else(|| panic!("R2 listed: {d:?}"));
+    assert_eq!(
+        r2.explanation.fields[0].level, "different_unverified",
+        "{r2:?}"
+    );
+    assert_eq!(r2.explanation.ruled_out, None, "{r2:?}");
+    // Eleven digits that were never an IIN of the 2000s stay unused.
+    let d = decide(&adult[..11], "Жумабаев", "Нурлан", "1987-04-12");
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+    let d = decide(adult, "Жумабаев", "Нурлан", "");
+    assert_eq!(iin_level(&d, "R3"), None, "R3's IIN is not restored: {d:?}");
+}
