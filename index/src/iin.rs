@@ -78,9 +78,21 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || c == '-'
 }
 
-/// The IIN text without its grouping separators (whitespace, hyphens): what is parsed and what
-/// the digit look-ups use. Other characters stay, so a letter still makes it invalid.
+/// The IIN text without its grouping separators (whitespace, hyphens) and without a decimal
+/// part of zeros that a number formatted as a float leaves (`870412300129.0`, a spreadsheet's or
+/// a data frame's doing): what is parsed and what the digit look-ups use. Other characters stay,
+/// so a letter or any other decimal part still makes it invalid.
 pub fn without_separators(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = match s.trim_end().rsplit_once(['.', ',']) {
+        Some((whole, zeros))
+            if !zeros.is_empty()
+                && zeros.bytes().all(|b| b == b'0')
+                && whole.bytes().last().is_some_and(|b| b.is_ascii_digit()) =>
+        {
+            whole
+        }
+        _ => s,
+    };
     if s.chars().any(is_separator) {
         std::borrow::Cow::Owned(s.chars().filter(|&c| !is_separator(c)).collect())
     } else {
@@ -564,6 +576,27 @@ mod tests {
             Iin::parse("870412.30012"),
             Err(IinError::NotDigits('.'))
         ));
+        // A number formatted as a float: its zero decimal part goes, and nothing else does.
+        for float in [
+            "870412300129.0",
+            "870412300129.00",
+            "870412300129,0 ",
+            "870412 300129.0",
+        ] {
+            assert_eq!(Iin::parse(float), Ok(want), "{float:?}");
+        }
+        for other in ["870412300129.5", "870412300129.", "870412300129.0.0", ".0"] {
+            assert!(Iin::parse(other).is_err(), "{other:?}");
+        }
+        let born = crate::date::PartialDate::parse("2003-05-21").unwrap();
+        let young = Iin::from_parts(
+            NaiveDate::from_ymd_opt(2003, 5, 21).unwrap(),
+            IinSex::Male,
+            4925,
+        )
+        .unwrap();
+        let as_float = format!("{}.0", young.as_u64());
+        assert_eq!(Iin::with_lost_leading_zero(&as_float, born), Some(young));
     }
 
     #[test]

@@ -366,7 +366,15 @@ pub fn salvage_line(line: &[u8], line_no: u64, error: &LineError) -> Option<Sour
     let surname = get("surname").unwrap_or_default();
     let given_name = get("given_name").unwrap_or_default();
     let iin = match object.get("iin") {
-        Some(Value::Number(n)) => n.as_u64().map(|n| format!("{n:012}")),
+        // A number (leading zeros lost), or a float of a whole number (870412300129.0).
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && (0.0..1e12).contains(f))
+                    .map(|f| f as u64)
+            })
+            .map(|n| format!("{n:012}")),
         Some(v) => salvage_text(v),
         None => None,
     };
@@ -595,6 +603,10 @@ mod tests {
         );
         assert_eq!(p.person_id, "42");
         assert_eq!(p.iin.as_deref(), Some("050412300129"));
+        let float = salvaged(r#"{"iin":870412300129.0,"surname":"Жұмабаев"}"#);
+        assert_eq!(float.iin.as_deref(), Some("870412300129"));
+        let fraction = salvaged(r#"{"iin":8704123001.5,"surname":"Жұмабаев"}"#);
+        assert_eq!(fraction.iin, None);
         assert_eq!(p.surname, "Жұмабаев Ерлан");
         assert_eq!(p.given_name, "");
         assert_eq!(p.sex, Some(Sex::Male));

@@ -259,6 +259,11 @@ mod tests {
     fn other_written_forms_are_read() {
         let q = Query::from_json_line(&with("iin", "870412 300129".into()), today()).unwrap();
         assert!(matches!(q.iin, QueryIin::Valid(_)), "spaced digits");
+        let q = Query::from_json_line(&with("iin", "870412300129.0".into()), today()).unwrap();
+        assert!(
+            matches!(q.iin, QueryIin::Valid(_)),
+            "a float's zero decimal part"
+        );
         let q = Query::from_json_line(&with("birth_date", "12.04.1987".into()), today()).unwrap();
         assert_eq!(
             q.birth_date,
