@@ -54,6 +54,11 @@ fn an_iin_without_its_leading_zero_is_found_and_compared() {
         let c = d.candidates.iter().find(|c| c.person_id == id);
         c.map(|c| c.explanation.fields[0].level)
     };
+    let iin_note = |d: &Decision, id: &str| {
+        let c = d.candidates.iter().find(|c| c.person_id == id);
+        c.and_then(|c| c.explanation.fields[0].note.clone())
+            .unwrap_or_default()
+    };
 
     // The registry lost the zero: the applicant's full IIN finds R1 by IIN, exactly, under
     // other names and without a date too.
@@ -61,10 +66,21 @@ fn an_iin_without_its_leading_zero_is_found_and_compared() {
     assert_eq!(d.decision, Verdict::Review, "{d:?}");
     assert_eq!(iin_level(&d, "R1"), Some("exact"));
     assert!(d.candidates[0].explanation.found_by.contains(&"iin"));
+    // The clerk is told why twelve digits match eleven.
+    let note = iin_note(&d, "R1");
+    assert!(
+        note.starts_with("registry IIN had lost its leading zeros"),
+        "{note}"
+    );
     // The query lost it: R2 is found the same way.
     let d = decide(&second[1..], "Жумабаев", "Нурлан", "2003-05-21");
     assert_eq!(d.decision, Verdict::Review, "{d:?}");
     assert_eq!(iin_level(&d, "R2"), Some("exact"));
+    let note = iin_note(&d, "R2");
+    assert!(
+        note.starts_with("query IIN had lost its leading zeros"),
+        "{note}"
+    );
     // Only as an IIN of the stated date: another date, or none, leaves the digits unused (a
     // digit lost elsewhere can pass the checks as an IIN of another date).
     for other in ["2004-01-01", ""] {

@@ -55,6 +55,9 @@ pub struct QueryFeatures {
     pub given_written_letters: WrittenLetters,
     pub patronymic_written_letters: Option<WrittenLetters>,
     pub iin: Option<IinSide>,
+    /// `iin` is the query's digits with the leading zeros a spreadsheet dropped put back
+    /// (`Iin::with_lost_leading_zero`): the explanation says so.
+    pub iin_restored: bool,
     /// The stated birth date, or the one the IIN encodes.
     pub birth: Option<PartialDate>,
     /// The IIN's birth date when it differs from the stated one.
@@ -92,6 +95,7 @@ impl QueryFeatures {
         let n = &query.name;
         let surname_root = patronymic_root(&n.surname).unwrap_or_default();
         let patronymic_root = n.patronymic_root.clone().unwrap_or_default();
+        let mut iin_restored = false;
         let (iin, iin_info) = match &query.iin {
             QueryIin::Missing => (None, None),
             QueryIin::Valid(iin) => {
@@ -123,6 +127,7 @@ impl QueryFeatures {
                     // An IIN of the 2000s of the stated birth date whose leading zeros a
                     // spreadsheet dropped: looked up and compared as restored, never trusted to
                     // rule anyone out.
+                    iin_restored = true;
                     let side = IinSide {
                         digits: *iin.digits(),
                         valid: true,
@@ -177,6 +182,7 @@ impl QueryFeatures {
             patronymic_written_letters: query.patronymic.as_deref().map(WrittenLetters::new),
             patronymic_root,
             iin,
+            iin_restored,
             birth,
             birth_alt,
             sex: query.iin_sex(),
@@ -1053,6 +1059,15 @@ pub fn probability(total: f64) -> f64 {
     1.0 / (1.0 + (-total).exp2())
 }
 
+/// Whether a record's IIN digits are its export's with lost leading zeros put back (status
+/// `INVALID_DIGITS` from fewer than 12 digits, `Iin::with_lost_leading_zero`).
+fn registry_iin_restored(p: &ArchivedPersonEntry) -> bool {
+    p.iin_status == iin_status::INVALID_DIGITS
+        && p.iin_raw
+            .as_ref()
+            .is_some_and(|raw| without_separators(raw.as_str()).len() < 12)
+}
+
 /// The explanation of a scored candidate, for clerks.
 pub fn explain(
     model: &MatchModel,
@@ -1093,6 +1108,11 @@ pub fn explain(
                 Field::Iin => match p.iin_status {
                     iin_status::MISSING => Some("registry has no IIN".to_string()),
                     iin_status::VALID => None,
+                    _ if registry_iin_restored(p) => Some(
+                        "registry IIN had lost its leading zeros (kept as a number): compared \
+                         with them put back, never trusted"
+                            .to_string(),
+                    ),
                     _ => Some("registry IIN is invalid".to_string()),
                 },
                 Field::BirthDate => Some(birth_note(s, p)),
