@@ -1,7 +1,8 @@
 //! The decision commands end to end: `tanu match` over a small index (exact IIN hit → review
 //! with a rules analysis, stranger → clear, kind-specific records, a Latin swapped-order name,
 //! malformed and invalid lines → error lines, all in input order), `tanu due` against the
-//! shipped calendar, and `tanu certificate keygen|issue|verify` including a tampered file.
+//! shipped calendar, `tanu certificate keygen|issue|verify` including a tampered file, and
+//! `tanu lookup` by IIN (grouped digits too) and by name (narrowed by birth date).
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -355,4 +356,46 @@ fn match_uses_the_model_file_it_is_given() {
     assert!(!run.status.success());
     assert!(stderr(&run).contains("absent.toml"), "{}", stderr(&run));
     assert!(!stderr(&run).contains("panicked"), "{}", stderr(&run));
+}
+
+#[test]
+fn lookup_finds_persons_by_iin_or_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = build(tmp.path());
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["lookup", index.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let o = tanu(&all);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["person_id"].to_string())
+            .collect()
+    };
+    assert_eq!(ids(&["--iin", "870412300129"]), ["\"P1\""]);
+    assert_eq!(
+        ids(&["--iin", "870412 300129"]),
+        ["\"P1\""],
+        "grouped digits"
+    );
+    assert_eq!(ids(&["--iin", "010203-500918"]), ["\"P4\""]);
+    assert!(ids(&["--iin", &stranger_iin()]).is_empty());
+    // Another spelling of the same name, and the birth date narrowing it.
+    assert_eq!(ids(&["--name", "Жумабаев Ерлан Нурланович"]), ["\"P1\""]);
+    assert_eq!(
+        ids(&["--name", "Жұмабаев Ерлан", "--birth-date", "1987"]),
+        ["\"P1\""]
+    );
+    assert!(ids(&["--name", "Жұмабаев Ерлан", "--birth-date", "1999"]).is_empty());
+    for bad in [
+        vec!["--iin", "87041230012"],
+        vec!["--name", "Жұмабаев"],
+        vec![],
+    ] {
+        let mut all = vec!["lookup", index.to_str().unwrap()];
+        all.extend(bad.iter().copied());
+        let o = tanu(&all);
+        assert!(!o.status.success(), "{bad:?}");
+        assert!(stderr(&o).contains("--"), "{bad:?}: {}", stderr(&o));
+    }
 }

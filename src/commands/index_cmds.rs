@@ -122,10 +122,12 @@ pub fn lookup(
                     "note: {raw:?} is not a valid IIN ({e}); looking up the digits as stored"
                 );
             }
-            if raw.len() != 12 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            // Grouping spaces and hyphens are ignored, as everywhere else.
+            let grouped = tanu_index::iin::without_separators(raw);
+            if grouped.len() != 12 || !grouped.bytes().all(|b| b.is_ascii_digit()) {
                 bail!("--iin must be 12 digits");
             }
-            let digits: u64 = raw.parse()?;
+            let digits: u64 = grouped.parse()?;
             found.extend(
                 index
                     .by_iin_digits(digits)
