@@ -462,6 +462,35 @@ pub struct ErrorRecord {
 }
 
 impl Evaluation {
+    /// Fill `sweep`: this run's own counts at `model.possible` (the model it evaluated) and a
+    /// `sweep_possible` run for each other threshold, by threshold, each once.
+    pub fn sweep_around(
+        &mut self,
+        index: &Path,
+        model: &MatchModel,
+        thresholds: &[f64],
+        cases: &[Case],
+        threads: Option<usize>,
+        progress: impl FnMut(f64),
+    ) -> Result<()> {
+        let mut others: Vec<f64> = thresholds
+            .iter()
+            .copied()
+            .filter(|&t| t != model.possible)
+            .collect();
+        others.sort_by(f64::total_cmp);
+        others.dedup();
+        let mut rows = sweep_possible(index, model, &others, cases, threads, progress)?;
+        rows.push(SweepRow {
+            possible: model.possible,
+            own: true,
+            overall: self.scorecard.overall,
+        });
+        rows.sort_by(|a, b| a.possible.total_cmp(&b.possible));
+        self.sweep = rows;
+        Ok(())
+    }
+
     pub fn decisions_per_second(&self) -> f64 {
         if self.wall_seconds > 0.0 {
             self.scorecard.overall.queries as f64 / self.wall_seconds

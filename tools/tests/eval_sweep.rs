@@ -1,7 +1,8 @@
 //! `tanu-eval --sweep-possible` end to end on a synthetic world: the run at the model's own
-//! threshold counts exactly what the main evaluation counted, and lowering the threshold never
-//! adds a miss or removes a review (raising it the reverse), down to reviewing every candidate
-//! that is not ruled out and up to the `certain` threshold.
+//! threshold counts exactly what the main evaluation counted (and a sweep around the main run
+//! reuses it), and lowering the threshold never adds a miss or removes a review (raising it the
+//! reverse), down to reviewing every candidate that is not ruled out and up to the `certain`
+//! threshold.
 
 use tanu::matching::engine::Engine;
 use tanu::matching::model::MatchModel;
@@ -21,15 +22,14 @@ fn a_sweep_is_monotone_and_agrees_with_the_main_run() {
     )
     .unwrap();
     let model = MatchModel::shipped();
-    let main = eval::evaluate(
+    let mut run = eval::evaluate(
         &Engine::open(&index).unwrap(),
         &cases,
         Some(2),
         Keep::Nothing,
     )
-    .unwrap()
-    .scorecard
-    .overall;
+    .unwrap();
+    let main = run.scorecard.overall;
 
     let thresholds = [model.certain, -100.0, model.possible, 2.0, 8.0];
     let mut seen = Vec::new();
@@ -57,6 +57,23 @@ fn a_sweep_is_monotone_and_agrees_with_the_main_run() {
     // The ends differ, or the sweep measured nothing.
     assert!(rows[0].overall.reviews > rows[4].overall.reviews);
     assert!(rows[0].overall.false_reviews > main.false_reviews);
+
+    // Around the main run: its own threshold is not run again, repeats run once.
+    let mut seen = Vec::new();
+    run.sweep_around(
+        &index,
+        &model,
+        &[8.0, model.possible, 8.0, 2.0],
+        &cases,
+        Some(2),
+        |t| seen.push(t),
+    )
+    .unwrap();
+    assert_eq!(seen, [2.0, 8.0]);
+    let around: Vec<(f64, bool)> = run.sweep.iter().map(|r| (r.possible, r.own)).collect();
+    assert_eq!(around, [(2.0, false), (model.possible, true), (8.0, false)]);
+    assert_eq!(run.sweep[1].overall, main);
+    assert_eq!(run.sweep[0].overall, rows[1].overall);
 
     let bad = eval::sweep_possible(&index, &model, &[f64::NAN], &cases, Some(2), |_| {});
     assert!(bad.unwrap_err().to_string().contains("finite"));

@@ -77,24 +77,14 @@ fn main() -> Result<()> {
     };
     let mut result = eval::evaluate(&engine, &cases, cli.threads, keep)?;
     if !cli.sweep_possible.is_empty() {
-        let others: Vec<f64> = cli
-            .sweep_possible
-            .iter()
-            .copied()
-            .filter(|&t| t != model.possible)
-            .collect();
-        let mut rows =
-            eval::sweep_possible(&cli.index, &model, &others, &cases, cli.threads, |t| {
-                eprintln!("sweep: deciding {} queries at possible = {t}", cases.len())
-            })?;
-        rows.push(eval::SweepRow {
-            possible: model.possible,
-            own: true,
-            overall: result.scorecard.overall,
-        });
-        rows.sort_by(|a, b| a.possible.total_cmp(&b.possible));
-        rows.dedup_by(|a, b| a.possible == b.possible);
-        result.sweep = rows;
+        result.sweep_around(
+            &cli.index,
+            &model,
+            &cli.sweep_possible,
+            &cases,
+            cli.threads,
+            |t| eprintln!("sweep: deciding {} queries at possible = {t}", cases.len()),
+        )?;
     }
     print!("{}", result.render());
     if let Some(path) = &cli.json {
