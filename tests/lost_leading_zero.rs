@@ -1,8 +1,10 @@
 //! An IIN of someone born in 2000–2009 begins with 0, and a spreadsheet or a number field drops
-//! it: eleven digits. On either side such an IIN is restored when it is one of the stated birth
-//! date, found by the IIN paths and compared as the twelve digits it was, but never trusted to
-//! rule anyone out: a registry record holding "30521549251" is the applicant who gives
-//! 030521549251 (and the other way round), whatever names come with it.
+//! it: eleven digits. Such an IIN is restored (in the registry when the record states no birth
+//! date or the IIN's; in a query only when it states the IIN's), found by the IIN paths and
+//! compared as the twelve digits it was: a registry record holding "30521549251" is the
+//! applicant who gives 030521549251 (and the other way round), whatever names come with it. A
+//! restoration its stated date confirms counts as a valid IIN (two such IINs that differ are two
+//! people); one without a date to confirm it never rules anyone out.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Decision, Verdict};
@@ -27,17 +29,20 @@ fn an_iin_without_its_leading_zero_is_found_and_compared() {
             .to_string()
     };
     let (first, second, third, fourth) = (iin(4925), iin(5120), iin(6011), iin(7331));
+    let fifth = iin(8123);
     let adult = "870412300129";
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("export.jsonl");
     // R1 was exported with its leading zero lost, R2 in full, R3 is an adult whose eleven
-    // digits (a digit lost elsewhere) restore to nothing, R4 lost its zero and states no date.
+    // digits (a digit lost elsewhere) restore to nothing, R4 lost its zero and states no date,
+    // R5 lost its zero and states another date than its IIN's.
     let date = Some("2003-05-21");
     let lines = [
         record("R1", &first[1..], "Сапаров", "Арман", date),
         record("R2", &second, "Омаров", "Ержан", date),
         record("R3", &adult[..11], "Каримов", "Тимур", Some("1987-04-12")),
         record("R4", &fourth[1..], "Ахметов", "Данияр", None),
+        record("R5", &fifth[1..], "Бекова", "Әсем", Some("2003-05-12")),
     ];
     std::fs::write(&src, lines.join("\n") + "\n").unwrap();
     let out = dir.path().join("index");
@@ -87,19 +92,34 @@ fn an_iin_without_its_leading_zero_is_found_and_compared() {
         let d = decide(&second[1..], "Жумабаев", "Нурлан", other);
         assert_eq!(d.decision, Verdict::Clear, "{other}: {d:?}");
     }
-    // A record stating no date keeps its digits unused too.
+    // A record that states no date has no other check (and no other link): restored.
     let d = decide(&fourth, "Жумабаев", "Нурлан", "");
+    assert_eq!(iin_level(&d, "R4"), Some("exact"), "{d:?}");
+    // A record that states another date keeps its digits unused.
+    let d = decide(&fifth, "Жумабаев", "Нурлан", "");
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");
-    // Restored but never trusted: an applicant whose restored IIN differs from a record's valid
-    // one is not ruled out by it (the record is compared on names and date instead).
+    // Confirmed by its date, a restored IIN is as good as a valid one: another person's valid
+    // IIN is another person, whatever the names share.
     let d = decide(&third[1..], "Омаров", "Ержан", "2003-05-21");
     let r2 = d.candidates.iter().find(|c| c.person_id == "R2");
     let r2 = r2.unwrap_or_else(|| panic!("R2 listed: {d:?}"));
+    assert_eq!(r2.explanation.fields[0].level, "different", "{r2:?}");
     assert_eq!(
-        r2.explanation.fields[0].level, "different_unverified",
-        "{r2:?}"
+        r2.explanation.ruled_out,
+        Some("trusted IINs differ by more than one edit")
     );
-    assert_eq!(r2.explanation.ruled_out, None, "{r2:?}");
+    // Restored without a date to confirm it (R4), it never rules anyone out: an applicant with
+    // another IIN is compared on names and date instead.
+    let d = decide(&third, "Ахметов", "Данияр", "2003-05-21");
+    let r4 = d.candidates.iter().find(|c| c.person_id == "R4");
+    let r4 = r4.unwrap_or_else(|| panic!("R4 listed: {d:?}"));
+    assert_eq!(
+        r4.explanation.fields[0].level, "different_unverified",
+        "{r4:?}"
+    );
+    assert_eq!(r4.explanation.ruled_out, None, "{r4:?}");
+    let note = r4.explanation.fields[0].note.as_deref().unwrap_or_default();
+    assert!(note.contains("never trusted"), "{note}");
     // Eleven digits that were never an IIN of the 2000s stay unused.
     let d = decide(&adult[..11], "Жумабаев", "Нурлан", "1987-04-12");
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");

@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let digits = without_separators(text.trim()).to_string();
     for year in [2000u16, 2003, 2009] {
         let born = PartialDate { year, month: None, day: None };
-        if let Some(iin) = Iin::with_lost_leading_zero(text, born) {
+        if let Some(iin) = Iin::with_lost_leading_zero(text, Some(born)) {
             assert_eq!(iin.to_string().trim_start_matches('0'), digits);
             assert_eq!(PartialDate::from(iin.birth_date()).year, year);
         }

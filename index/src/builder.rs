@@ -415,15 +415,19 @@ fn person_entry(p: &SourcePerson) -> PersonEntry {
                     iin_status::INVALID_DIGITS,
                     grouped.parse::<u64>().unwrap_or(0),
                 ),
-                // Digits that are an IIN of the 2000s of the stated birth date without its
-                // leading zeros (a spreadsheet's doing): kept restored, never trusted.
-                Err(_) => match p
-                    .birth_date
-                    .and_then(|b| Iin::with_lost_leading_zero(raw, b.0))
-                {
-                    Some(iin) => (iin_status::INVALID_DIGITS, iin.as_u64()),
-                    None => (iin_status::INVALID_OTHER, 0),
-                },
+                // Digits that are an IIN of the 2000s without its leading zeros (a
+                // spreadsheet's doing): kept restored, as valid when the stated birth date
+                // confirms them (a digit lost elsewhere restores, if at all, to another date),
+                // untrusted when the record states no date to confirm them (a whole exported
+                // column loses its zeros, and such a record has no other link than its IIN).
+                Err(_) => {
+                    let born = p.birth_date.map(|b| b.0);
+                    match Iin::with_lost_leading_zero(raw, born) {
+                        Some(iin) if born.is_some() => (iin_status::VALID, iin.as_u64()),
+                        Some(iin) => (iin_status::INVALID_DIGITS, iin.as_u64()),
+                        None => (iin_status::INVALID_OTHER, 0),
+                    }
+                }
             };
             (Some(raw.to_string()), status, digits)
         }

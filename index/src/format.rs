@@ -159,12 +159,14 @@ pub fn directory_of_keys(
 /// What the IIN field held.
 pub mod iin_status {
     pub const MISSING: u8 = 0;
+    /// 12 digits that pass every check; or fewer, an IIN of the 2000s with its leading zeros
+    /// lost that the stated birth date confirms (`Iin::with_lost_leading_zero`, kept restored).
     pub const VALID: u8 = 1;
     /// 12 digits, but failing a check (check digit, date, century), or fewer that are a valid
-    /// IIN of the stated birth date in the 2000s with its leading zeros lost
-    /// (`Iin::with_lost_leading_zero`, kept restored): the digits are kept, never trusted.
+    /// IIN of the 2000s with its leading zeros lost on a record that states no birth date to
+    /// confirm them (kept restored): the digits are kept, never trusted.
     pub const INVALID_DIGITS: u8 = 2;
-    /// Not 12 digits at all.
+    /// Neither: not 12 digits at all.
     pub const INVALID_OTHER: u8 = 3;
 }
 

@@ -318,10 +318,10 @@ impl Iin {
     /// kept as the number 30521549251; 2000-01-03 as 103…, nine digits). Only when the digits
     /// do not begin with 0 themselves (a number keeps none), the restored twelve pass every
     /// check with digit 7 saying the 2000s, and their date agrees with the stated birth date
-    /// `born` (year, and month and day where stated). A digit lost elsewhere can pass the checks
-    /// (about one deletion in a thousand), but then as another date. Separators are ignored as
-    /// in `parse`; `None` for anything else.
-    pub fn with_lost_leading_zero(s: &str, born: crate::date::PartialDate) -> Option<Iin> {
+    /// `born` (year, and month and day where stated) when there is one. A digit lost elsewhere
+    /// passes the checks about once in a thousand deletions, but then as another date, so a
+    /// stated date rules that out. Separators are ignored as in `parse`; `None` for anything else.
+    pub fn with_lost_leading_zero(s: &str, born: Option<crate::date::PartialDate>) -> Option<Iin> {
         let s = without_separators(s.trim());
         if !(9..=11).contains(&s.len())
             || !s.bytes().all(|b| b.is_ascii_digit())
@@ -331,9 +331,11 @@ impl Iin {
         }
         let iin = Iin::parse(&format!("{s:0>12}")).ok()?;
         let d = crate::date::PartialDate::from(iin.birth_date());
-        let agrees = d.year == born.year
-            && born.month.is_none_or(|m| d.month == Some(m))
-            && born.day.is_none_or(|x| d.day == Some(x));
+        let agrees = born.is_none_or(|born| {
+            d.year == born.year
+                && born.month.is_none_or(|m| d.month == Some(m))
+                && born.day.is_none_or(|x| d.day == Some(x))
+        });
         (matches!(iin.0[6], 5 | 6) && agrees).then_some(iin)
     }
 
@@ -388,7 +390,7 @@ mod tests {
         let iin = Iin::from_parts(born, IinSex::Male, 4925).unwrap();
         let text = iin.to_string();
         assert!(text.starts_with('0'));
-        let restore = |s: &str| Iin::with_lost_leading_zero(s, stated);
+        let restore = |s: &str| Iin::with_lost_leading_zero(s, Some(stated));
         assert_eq!(restore(&text[1..]), Some(iin));
         assert_eq!(restore(&format!(" {} ", &text[1..])), Some(iin));
         assert_eq!(
@@ -405,11 +407,13 @@ mod tests {
         ] {
             let p = PartialDate::parse(partial).unwrap();
             assert_eq!(
-                Iin::with_lost_leading_zero(&text[1..], p).is_some(),
+                Iin::with_lost_leading_zero(&text[1..], Some(p)).is_some(),
                 agrees,
                 "{partial}"
             );
         }
+        // Without a stated date only the checks decide.
+        assert_eq!(Iin::with_lost_leading_zero(&text[1..], None), Some(iin));
         // Twelve digits, digits that begin with 0, a leading zero lost from a date of the 1900s
         // (digit 7 says 3 or 4: no one born in 1900–1909 asks), or a digit lost elsewhere:
         // nothing to restore.
@@ -421,7 +425,7 @@ mod tests {
             .to_string();
         assert!(Iin::parse(&old).is_ok() && old.starts_with('0'));
         assert_eq!(
-            Iin::with_lost_leading_zero(&old[1..], PartialDate::from(born_1903)),
+            Iin::with_lost_leading_zero(&old[1..], Some(PartialDate::from(born_1903))),
             None
         );
         let adult = Iin::parse("870412300129").unwrap().to_string();
@@ -429,7 +433,7 @@ mod tests {
         for i in 0..12 {
             let lost = format!("{}{}", &adult[..i], &adult[i + 1..]);
             assert_eq!(
-                Iin::with_lost_leading_zero(&lost, adult_born),
+                Iin::with_lost_leading_zero(&lost, Some(adult_born)),
                 None,
                 "{lost}"
             );
@@ -484,7 +488,7 @@ mod tests {
                 let kept_as_number = numbers(&text);
                 let lost_one = (0..12).map(|i| format!("{}{}", &text[..i], &text[i + 1..]));
                 for lost in lost_one.chain([kept_as_number.clone()]) {
-                    match Iin::with_lost_leading_zero(&lost, born) {
+                    match Iin::with_lost_leading_zero(&lost, Some(born)) {
                         Some(r) if r == iin => right += 1,
                         Some(_) => wrong += 1,
                         None => {}
@@ -493,7 +497,7 @@ mod tests {
                 // Every IIN of 2000–2009, kept as a number, comes back.
                 if (2000..2010).contains(&chrono::Datelike::year(&day)) {
                     assert_eq!(
-                        Iin::with_lost_leading_zero(&kept_as_number, born),
+                        Iin::with_lost_leading_zero(&kept_as_number, Some(born)),
                         Some(iin),
                         "{text}"
                     );
@@ -596,7 +600,10 @@ mod tests {
         )
         .unwrap();
         let as_float = format!("{}.0", young.as_u64());
-        assert_eq!(Iin::with_lost_leading_zero(&as_float, born), Some(young));
+        assert_eq!(
+            Iin::with_lost_leading_zero(&as_float, Some(born)),
+            Some(young)
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ impl Engine {
                         let mut e = explain(model, s, p, found_by::names(s.found_by));
                         if features.iin_restored {
                             let note = "query IIN had lost its leading zeros (kept as a number): \
-                                        compared with them put back, never trusted";
+                                        compared with them put back, as its birth date confirms";
                             let iin = &mut e.fields[0];
                             iin.note = Some(match iin.note.take() {
                                 Some(registry) => format!("{note}; {registry}"),

@@ -122,16 +122,16 @@ impl QueryFeatures {
                     (Some(side), iin_date_and_sex(&digits))
                 } else if let Some(iin) = query
                     .birth_date
-                    .and_then(|b| Iin::with_lost_leading_zero(&raw, b))
+                    .and_then(|b| Iin::with_lost_leading_zero(&raw, Some(b)))
                 {
                     // An IIN of the 2000s of the stated birth date whose leading zeros a
-                    // spreadsheet dropped: looked up and compared as restored, never trusted to
-                    // rule anyone out.
+                    // spreadsheet dropped: the date confirms the restoration (a digit lost
+                    // elsewhere restores, if at all, to another date), so it counts as stated.
                     iin_restored = true;
                     let side = IinSide {
                         digits: *iin.digits(),
                         valid: true,
-                        trusted: false,
+                        trusted: true,
                     };
                     (Some(side), iin_date_and_sex(iin.digits()))
                 } else {
@@ -1059,10 +1059,11 @@ pub fn probability(total: f64) -> f64 {
     1.0 / (1.0 + (-total).exp2())
 }
 
-/// Whether a record's IIN digits are its export's with lost leading zeros put back (status
-/// `INVALID_DIGITS` from fewer than 12 digits, `Iin::with_lost_leading_zero`).
+/// Whether a record's IIN digits are its export's with lost leading zeros put back (fewer than
+/// 12 digits exported, `Iin::with_lost_leading_zero`): status `VALID` when its stated birth date
+/// confirmed them, `INVALID_DIGITS` when it states none.
 fn registry_iin_restored(p: &ArchivedPersonEntry) -> bool {
-    p.iin_status == iin_status::INVALID_DIGITS
+    matches!(p.iin_status, iin_status::VALID | iin_status::INVALID_DIGITS)
         && p.iin_raw
             .as_ref()
             .is_some_and(|raw| without_separators(raw.as_str()).len() < 12)
@@ -1107,10 +1108,15 @@ pub fn explain(
                 Field::Surname => name_note.clone(),
                 Field::Iin => match p.iin_status {
                     iin_status::MISSING => Some("registry has no IIN".to_string()),
+                    iin_status::VALID if registry_iin_restored(p) => Some(
+                        "registry IIN had lost its leading zeros (kept as a number): compared \
+                         with them put back, as its birth date confirms"
+                            .to_string(),
+                    ),
                     iin_status::VALID => None,
                     _ if registry_iin_restored(p) => Some(
                         "registry IIN had lost its leading zeros (kept as a number): compared \
-                         with them put back, never trusted"
+                         with them put back, never trusted (no birth date to confirm them)"
                             .to_string(),
                     ),
                     _ => Some("registry IIN is invalid".to_string()),
