@@ -86,6 +86,9 @@ fn an_iin_without_its_leading_zero_is_found_and_compared() {
         note.starts_with("query IIN had lost its leading zeros"),
         "{note}"
     );
+    // As the valid IIN it is, it also states the applicant's sex.
+    let r2 = d.candidates.iter().find(|c| c.person_id == "R2").unwrap();
+    assert_eq!(r2.explanation.fields[5].level, "same", "{r2:?}");
     // Only as an IIN of the stated date: another date, or none, leaves the digits unused (a
     // digit lost elsewhere can pass the checks as an IIN of another date).
     for other in ["2004-01-01", ""] {

@@ -185,8 +185,12 @@ impl QueryFeatures {
             iin_restored,
             birth,
             birth_alt,
-            sex: query.iin_sex(),
-            birth_confirmed: matches!(query.iin, QueryIin::Valid(_)) && birth_alt.is_none(),
+            // A restored IIN counts as the valid IIN its date confirms.
+            sex: query
+                .iin_sex()
+                .or(iin_info.filter(|_| iin_restored).map(|(_, s)| s)),
+            birth_confirmed: (matches!(query.iin, QueryIin::Valid(_)) || iin_restored)
+                && birth_alt.is_none(),
             dates: DateFilter::new(birth, birth_alt),
             tf_surname,
             tf_given,
