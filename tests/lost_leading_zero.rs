@@ -46,7 +46,9 @@ fn an_iin_without_its_leading_zero_is_found_and_compared() {
     ];
     std::fs::write(&src, lines.join("\n") + "\n").unwrap();
     let out = dir.path().join("index");
-    build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
+    let summary = build_index(&src, &out, &BuildOptions::default(), &NoProgress).unwrap();
+    // R1 (its date confirms it) and R4 (no date) restored; R3 and R5 not.
+    assert_eq!(summary.restored_iins, 2);
     let engine = Engine::open(&out).unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let decide = |iin: &str, surname: &str, given: &str, birth: &str| -> Decision {

@@ -109,6 +109,9 @@ impl BuildProgress for NoProgress {}
 pub struct BuildSummary {
     pub out_dir: PathBuf,
     pub counts: IndexCounts,
+    /// IINs exported without their leading zeros and kept restored
+    /// (`Iin::with_lost_leading_zero`): many mean the export went through a spreadsheet.
+    pub restored_iins: u64,
     pub seconds: f64,
     pub bytes_on_disk: u64,
 }
@@ -276,7 +279,14 @@ pub fn build_index(
         })
         .collect();
     drop(persons);
+    let mut restored_iins = 0u64;
     for e in &entries {
+        restored_iins += u64::from(
+            e.iin_digits != 0
+                && e.iin_raw
+                    .as_deref()
+                    .is_some_and(|raw| crate::iin::without_separators(raw).len() < 12),
+        );
         counts.persons += 1;
         counts.names += e.names.len() as u64;
         counts.convictions += e.convictions.len() as u64;
@@ -335,6 +345,7 @@ pub fn build_index(
     Ok(BuildSummary {
         out_dir: out.to_path_buf(),
         counts,
+        restored_iins,
         seconds: started.elapsed().as_secs_f64(),
         bytes_on_disk,
     })

@@ -43,6 +43,13 @@ pub fn build(source: &Path, out: &Path, max_bad_share: f64) -> Result<()> {
         summary.bytes_on_disk as f64 / (1024.0 * 1024.0),
         summary.seconds
     );
+    if summary.restored_iins > 0 {
+        eprintln!(
+            "note: {} IINs had lost their leading zeros (an IIN column kept as numbers, as a \
+             spreadsheet does) and were restored; export IINs as text",
+            summary.restored_iins
+        );
+    }
     Ok(())
 }
 
