@@ -8,8 +8,8 @@ use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, DamageEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry,
     MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry,
     RegistryArchive, ScreenRow, SourceInfo, TermCount, VocabularyEntry, birth_directory,
-    birth_row_key, checksum_hex, effective_birth_key, hash_directory, iin_directory, iin_status,
-    screen_flags, swap_iin_halves,
+    birth_row_key, checksum_hex, effective_birth_key, hash_directory, iin_directory, iin_restored,
+    iin_status, screen_flags, swap_iin_halves,
 };
 use crate::iin::Iin;
 use crate::keys::{
@@ -281,12 +281,7 @@ pub fn build_index(
     drop(persons);
     let mut restored_iins = 0u64;
     for e in &entries {
-        restored_iins += u64::from(
-            e.iin_digits != 0
-                && e.iin_raw
-                    .as_deref()
-                    .is_some_and(|raw| crate::iin::without_separators(raw).len() < 12),
-        );
+        restored_iins += u64::from(iin_restored(e.iin_status, e.iin_raw.as_deref()));
         counts.persons += 1;
         counts.names += e.names.len() as u64;
         counts.convictions += e.convictions.len() as u64;

@@ -156,6 +156,14 @@ pub fn directory_of_keys(
     dir
 }
 
+/// Whether a person's IIN digits are its export's with lost leading zeros put back
+/// (`Iin::with_lost_leading_zero`): digits kept (`VALID` or `INVALID_DIGITS`) from fewer than 12
+/// written.
+pub fn iin_restored(status: u8, raw: Option<&str>) -> bool {
+    matches!(status, iin_status::VALID | iin_status::INVALID_DIGITS)
+        && raw.is_some_and(|raw| crate::iin::without_separators(raw).len() < 12)
+}
+
 /// What the IIN field held.
 pub mod iin_status {
     pub const MISSING: u8 = 0;

@@ -238,19 +238,13 @@ impl Engine {
                     person_id: p.person_id.to_string(),
                     score: (probability(s.total) * 1e6).round() / 1e6,
                     band: s.band,
-                    explanation: {
-                        let mut e = explain(model, s, p, found_by::names(s.found_by));
-                        if features.iin_restored {
-                            let note = "query IIN had lost its leading zeros (kept as a number): \
-                                        compared with them put back, as its birth date confirms";
-                            let iin = &mut e.fields[0];
-                            iin.note = Some(match iin.note.take() {
-                                Some(registry) => format!("{note}; {registry}"),
-                                None => note.to_string(),
-                            });
-                        }
-                        e
-                    },
+                    explanation: explain(
+                        model,
+                        s,
+                        p,
+                        found_by::names(s.found_by),
+                        features.iin_restored,
+                    ),
                     record_damage: self.index.damage(s.person).map(|d| {
                         let unreadable = d.unreadable.len();
                         if unreadable == 0 {

@@ -16,7 +16,7 @@ use crate::matching::query::{Query, QueryIin};
 use tanu_index::date::PartialDate;
 use tanu_index::format::{
     ArchivedNameEntry, ArchivedPersonEntry, ArchivedScreenRow, TERM_CARD_LONG, TERM_SHAPE_LONG,
-    effective_birth_key, iin_status, letter_mask, phon_hash, screen_flags,
+    effective_birth_key, iin_restored, iin_status, letter_mask, phon_hash, screen_flags,
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex, without_separators};
 use tanu_index::keys::{NamePair, within_one_edit_bytes, within_one_window};
@@ -1063,22 +1063,18 @@ pub fn probability(total: f64) -> f64 {
     1.0 / (1.0 + (-total).exp2())
 }
 
-/// Whether a record's IIN digits are its export's with lost leading zeros put back (fewer than
-/// 12 digits exported, `Iin::with_lost_leading_zero`): status `VALID` when its stated birth date
-/// confirmed them, `INVALID_DIGITS` when it states none.
-fn registry_iin_restored(p: &ArchivedPersonEntry) -> bool {
-    matches!(p.iin_status, iin_status::VALID | iin_status::INVALID_DIGITS)
-        && p.iin_raw
-            .as_ref()
-            .is_some_and(|raw| without_separators(raw.as_str()).len() < 12)
-}
+/// The `iin` note when the query's IIN was restored (`QueryFeatures::iin_restored`).
+const QUERY_IIN_RESTORED: &str = "query IIN had lost its leading zeros (kept as a number): \
+                                  compared with them put back, as its birth date confirms";
 
 /// The explanation of a scored candidate, for clerks.
+/// `query_iin_restored`: the query's IIN was restored (`QueryFeatures::iin_restored`).
 pub fn explain(
     model: &MatchModel,
     s: &Scored,
     p: &ArchivedPersonEntry,
     found_by: Vec<&'static str>,
+    query_iin_restored: bool,
 ) -> Explanation {
     let name = p.names.get(s.name_index as usize).or(p.names.first());
     let name_note = name.map(|n| {
@@ -1110,21 +1106,29 @@ pub fn explain(
             };
             let note = match f {
                 Field::Surname => name_note.clone(),
-                Field::Iin => match p.iin_status {
-                    iin_status::MISSING => Some("registry has no IIN".to_string()),
-                    iin_status::VALID if registry_iin_restored(p) => Some(
-                        "registry IIN had lost its leading zeros (kept as a number): compared \
-                         with them put back, as its birth date confirms"
-                            .to_string(),
-                    ),
-                    iin_status::VALID => None,
-                    _ if registry_iin_restored(p) => Some(
-                        "registry IIN had lost its leading zeros (kept as a number): compared \
-                         with them put back, never trusted (no birth date to confirm them)"
-                            .to_string(),
-                    ),
-                    _ => Some("registry IIN is invalid".to_string()),
-                },
+                Field::Iin => {
+                    let restored =
+                        iin_restored(p.iin_status, p.iin_raw.as_ref().map(|raw| raw.as_str()));
+                    let registry = match p.iin_status {
+                        iin_status::MISSING => Some("registry has no IIN"),
+                        iin_status::VALID if restored => Some(
+                            "registry IIN had lost its leading zeros (kept as a number): \
+                             compared with them put back, as its birth date confirms",
+                        ),
+                        iin_status::VALID => None,
+                        _ if restored => Some(
+                            "registry IIN had lost its leading zeros (kept as a number): \
+                             compared with them put back, never trusted (no birth date to \
+                             confirm them)",
+                        ),
+                        _ => Some("registry IIN is invalid"),
+                    };
+                    match (query_iin_restored, registry) {
+                        (false, registry) => registry.map(str::to_string),
+                        (true, None) => Some(QUERY_IIN_RESTORED.to_string()),
+                        (true, Some(registry)) => Some(format!("{QUERY_IIN_RESTORED}; {registry}")),
+                    }
+                }
                 Field::BirthDate => Some(birth_note(s, p)),
                 _ => None,
             };

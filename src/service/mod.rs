@@ -1,8 +1,8 @@
 //! The gRPC layer: `tanu.v1.CertificateService` over a shared `Engine`, plus the standard
 //! health and reflection services, and the Prometheus `/metrics` endpoint. Owns the wire types
 //! (`pb`, generated from `proto/`), the mapping between them and the engine's types, and the
-//! server's life cycle. It must never send
-//! a front end anything but the decision, and never log a name, an IIN or a birth date.
+//! server's life cycle. It must never send a front end anything but the decision, and never log
+//! a name, an IIN or a birth date.
 
 pub mod certificate;
 pub mod metrics;
