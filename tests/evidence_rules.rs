@@ -5,7 +5,8 @@
 //! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
 //! of it, a `close` birth date counts for less when the query's IIN confirms its own date, and
 //! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date,
-//! and a given name mistyped on both sides is not ruled out when everything else agrees exactly.
+//! a given name mistyped on both sides is not ruled out when everything else agrees exactly, and
+//! a record of names only is reviewed from its own threshold when its names agree.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -96,6 +97,17 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         Some("Кенжебекович"),
         "1980-06-17",
     ));
+    // N1 and N2 hold names only: no IIN, no birth date.
+    for (id, surname, given, patronymic, sex) in [
+        ("N1", "Жақсылықов", "Даурен", "Маратұлы", "M"),
+        ("N2", "Жақсылықова", "Әсел", "Маратқызы", "F"),
+    ] {
+        lines.push(
+            person(id, surname, given, Some(patronymic), "1900")
+                .replace(r#""birth_date":"1900""#, r#""birth_date":null"#)
+                .replace(r#""sex":"M""#, &format!(r#""sex":"{sex}""#)),
+        );
+    }
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
     let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
@@ -252,6 +264,73 @@ fn a_record_with_only_a_partial_date_and_no_iin_is_reviewed_when_all_of_it_agree
         .sparse_reviews
         .load(std::sync::atomic::Ordering::Relaxed);
     assert_eq!(sparse, 2);
+}
+
+#[test]
+fn a_names_only_record_whose_names_agree_is_reviewed_from_its_own_threshold() {
+    // A `possible` no candidate reaches, so that only the rules can review.
+    let with_names_only = |threshold: f64| {
+        let text = SHIPPED_MODEL
+            .replace("possible = 4.5", "possible = 60.0")
+            .replace("certain = 16.0", "certain = 70.0");
+        let shipped = MatchModel::shipped().names_only_possible;
+        let line = format!("names_only_possible = {shipped:?}");
+        assert!(text.contains(&line), "{line}");
+        let options = EngineOptions {
+            model: MatchModel::from_toml(
+                &text.replace(&line, &format!("names_only_possible = {threshold:?}")),
+            )
+            .unwrap(),
+            ..EngineOptions::default()
+        };
+        engine(options)
+    };
+    let iin = iin_digits((1991, 4, 4), IinSex::Male, 1234);
+    let ask = |engine: &Engine| {
+        decide(
+            engine,
+            "Жақсылықов",
+            "Даурен",
+            Some("Маратович"),
+            "1991-04-04",
+            Some(&iin),
+        )
+    };
+    let (_dir, engine) = with_names_only(-100.0);
+    let d = ask(&engine);
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let n1 = candidate(&d, "N1");
+    let reason = n1.explanation.review_reason.unwrap();
+    assert!(reason.contains("names only"), "{reason}");
+    assert_eq!(level(n1, "birth_date"), "missing");
+    let total = n1.explanation.total;
+    let metrics = engine.metrics();
+    let count = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(count(&metrics.names_only_reviews), 1);
+    assert_eq!(count(&metrics.sparse_reviews), 1);
+    // Names that do not agree as the rule asks are left to the score, whatever the threshold:
+    // a married name (another surname), another given name.
+    for (surname, given, patronymic) in [
+        ("Серікова", "Әсел", "Маратқызы"),
+        ("Жақсылықов", "Ерлан", "Маратович"),
+    ] {
+        let d = decide(
+            &engine,
+            surname,
+            given,
+            Some(patronymic),
+            "1991-04-04",
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Clear, "{surname} {given}: {d:?}");
+    }
+    // The threshold is on the total: just above it, the score decides.
+    let (_dir, engine) = with_names_only(total - 0.01);
+    assert_eq!(ask(&engine).decision, Verdict::Review);
+    let (_dir, engine) = with_names_only(total + 0.01);
+    let d = ask(&engine);
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+    assert_eq!(candidate(&d, "N1").explanation.review_reason, None);
 }
 
 #[test]

@@ -7,7 +7,8 @@ use crate::matching::decision::{Band, Candidate, Decision, Verdict};
 use crate::matching::model::MatchModel;
 use crate::matching::query::{Query, QueryKind};
 use crate::matching::scoring::{
-    QueryFeatures, Scored, could_match, could_match_screen, explain, probability, score,
+    QueryFeatures, ReviewReason, Scored, could_match, could_match_screen, explain, probability,
+    score,
 };
 use crate::rules::{CertificateKind, analyse_damaged};
 use rayon::prelude::*;
@@ -30,9 +31,12 @@ pub enum EngineError {
 pub struct EngineMetrics {
     pub decisions: AtomicU64,
     pub reviews: AtomicU64,
-    /// Reviews that rest on sparse agreement alone (`scoring::sparse_agreement`): no
-    /// candidate reached the threshold.
+    /// Reviews that rest on sparse agreement alone (`scoring::sparse_agreement`, either
+    /// `ReviewReason`): no candidate reached the threshold.
     pub sparse_reviews: AtomicU64,
+    /// The part of `sparse_reviews` that rests on names-only records alone
+    /// (`ReviewReason::NamesOnlyRecord`).
+    pub names_only_reviews: AtomicU64,
     pub candidates_scored: AtomicU64,
     /// Per candidate path (`candidates::Path` order): how often its cap cut a block short.
     pub caps_hit: [AtomicU64; 5],
@@ -50,6 +54,10 @@ impl EngineMetrics {
             (
                 "sparse_reviews".to_string(),
                 self.sparse_reviews.load(Ordering::Relaxed),
+            ),
+            (
+                "names_only_reviews".to_string(),
+                self.names_only_reviews.load(Ordering::Relaxed),
             ),
             (
                 "candidates_scored".to_string(),
@@ -221,12 +229,17 @@ impl Engine {
         self.metrics.decisions.fetch_add(1, Ordering::Relaxed);
         if decision == Verdict::Review {
             self.metrics.reviews.fetch_add(1, Ordering::Relaxed);
-            if ranked
+            let mut reasons = ranked
                 .iter()
                 .filter(|s| s.band != Band::Clear)
-                .all(|s| s.sparse_record)
-            {
+                .map(|s| s.review_reason);
+            if reasons.clone().all(|r| r.is_some()) {
                 self.metrics.sparse_reviews.fetch_add(1, Ordering::Relaxed);
+                if reasons.all(|r| r == Some(ReviewReason::NamesOnlyRecord)) {
+                    self.metrics
+                        .names_only_reviews
+                        .fetch_add(1, Ordering::Relaxed);
+                }
             }
         }
         let persons = &self.index.archive().persons;

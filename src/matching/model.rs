@@ -130,9 +130,13 @@ struct MuFile {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ThresholdsFile {
     possible: f64,
     certain: f64,
+    /// Absent in model files written before tanu-fs-6: then it equals `possible` (no
+    /// names-only rule), which is what those models decided.
+    names_only_possible: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +171,10 @@ pub struct MatchModel {
     pub prior: f64,
     pub possible: f64,
     pub certain: f64,
+    /// The threshold of a candidate whose record holds names only (no IIN, no birth date) and
+    /// whose names agree with the query's (`scoring::ReviewReason::NamesOnlyRecord`): at most
+    /// `possible`.
+    pub names_only_possible: f64,
     pub tf_min: f64,
     pub tf_max: f64,
     /// Pseudo-count added to both the observed and the expected count of a name pair.
@@ -238,11 +246,21 @@ impl MatchModel {
         if file.thresholds.possible > file.thresholds.certain {
             return Err("thresholds.possible must not exceed thresholds.certain".into());
         }
+        let names_only_possible = file
+            .thresholds
+            .names_only_possible
+            .unwrap_or(file.thresholds.possible);
+        if names_only_possible > file.thresholds.possible {
+            return Err(
+                "thresholds.names_only_possible must not exceed thresholds.possible".into(),
+            );
+        }
         // NaN would pass every comparison below (and a NaN threshold would review nobody).
         for (name, v) in [
             ("prior", file.prior),
             ("thresholds.possible", file.thresholds.possible),
             ("thresholds.certain", file.thresholds.certain),
+            ("thresholds.names_only_possible", names_only_possible),
             ("term_frequency.min", file.term_frequency.min),
             ("term_frequency.max", file.term_frequency.max),
             ("name_pairs.min", file.name_pairs.min),
@@ -273,6 +291,7 @@ impl MatchModel {
             prior: file.prior,
             possible: file.thresholds.possible,
             certain: file.thresholds.certain,
+            names_only_possible,
             tf_min: file.term_frequency.min,
             tf_max: file.term_frequency.max,
             pair_pseudo_count: pairs.pseudo_count,
@@ -285,7 +304,8 @@ impl MatchModel {
 
     /// This model with another `possible` threshold, for measuring the trade between misses and
     /// false reviews (`tanu-eval --sweep-possible`). Its version names the change
-    /// (`tanu-fs-5+possible=3.5`), so its decisions never pass for the original's.
+    /// (`tanu-fs-5+possible=3.5`), so its decisions never pass for the original's. The names-only
+    /// threshold stays, or comes down to `possible` when that is lower.
     pub fn with_possible(&self, possible: f64) -> Result<MatchModel, String> {
         if !possible.is_finite() {
             return Err(format!("possible must be a finite number, got {possible}"));
@@ -299,6 +319,7 @@ impl MatchModel {
         Ok(MatchModel {
             version: format!("{}+possible={possible}", self.version),
             possible,
+            names_only_possible: self.names_only_possible.min(possible),
             ..self.clone()
         })
     }
@@ -437,7 +458,7 @@ mod tests {
                 "[term_frequency]\nmin = nan",
                 "term_frequency.min",
             ),
-            ("version = \"tanu-fs-5\"", "version = \" \"", "version"),
+            ("version = \"tanu-fs-6\"", "version = \" \"", "version"),
         ] {
             assert!(SHIPPED_MODEL.contains(from), "{from}");
             let err = MatchModel::from_toml(&SHIPPED_MODEL.replacen(from, to, 1)).expect_err(to);
@@ -466,6 +487,35 @@ mod tests {
                 .unwrap_err()
                 .contains("certain")
         );
+        // A `possible` below the names-only threshold takes it down along.
+        let lower = m.with_possible(m.names_only_possible - 1.0).unwrap();
+        assert_eq!(lower.names_only_possible, lower.possible);
+    }
+
+    #[test]
+    fn the_names_only_threshold_defaults_to_possible_and_never_exceeds_it() {
+        let m = MatchModel::shipped();
+        assert!(m.names_only_possible < m.possible, "{m:?}");
+        let line = format!("names_only_possible = {:?}\n", m.names_only_possible);
+        assert!(SHIPPED_MODEL.contains(&line), "{line}");
+        // A model file written before the key existed decided as if it equalled `possible`.
+        let old = MatchModel::from_toml(&SHIPPED_MODEL.replacen(&line, "", 1)).unwrap();
+        assert_eq!(old.names_only_possible, old.possible);
+        for (value, named) in [
+            ("5.0", "thresholds.names_only_possible must not exceed"),
+            (
+                "nan",
+                "thresholds.names_only_possible must be a finite number",
+            ),
+        ] {
+            let text =
+                SHIPPED_MODEL.replacen(&line, &format!("names_only_possible = {value}\n"), 1);
+            let err = MatchModel::from_toml(&text).expect_err(value);
+            assert!(err.starts_with(named), "{value}: {err}");
+        }
+        // A misspelt threshold is an error, not a threshold silently left at its default.
+        let typo = SHIPPED_MODEL.replacen(&line, &line.replace("possible", "posible"), 1);
+        assert!(MatchModel::from_toml(&typo).is_err());
     }
 
     #[test]

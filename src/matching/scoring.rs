@@ -246,9 +246,8 @@ pub struct Scored {
     pub ruled_out: Option<RuledOut>,
     /// `candidates::found_by` bits.
     pub found_by: u8,
-    /// Reviewed below the threshold: one side holds neither an IIN nor a full birth date and
-    /// the other agrees with all it holds (`sparse_agreement`).
-    pub sparse_record: bool,
+    /// Why it is reviewed below the threshold, when it is (`sparse_agreement`).
+    pub review_reason: Option<ReviewReason>,
     /// Which of the record's dates gave the birth-date level.
     pub birth_source: BirthSource,
 }
@@ -777,20 +776,51 @@ fn level_within(date: Option<PartialDate>) -> Option<u8> {
     }
 }
 
-/// Whether one side holds neither an IIN nor a full birth date (a sparse record: only a year
-/// or a year and month; or a query giving no IIN and at most a partial date), and the other
-/// side agrees with all it holds: every name part it has, exactly or but for a typo, the date
-/// within its partial date, no other sex. The score cannot decide such a pair: with common
-/// names a year holds thousands of namesakes, so even the person's own record stays below the
-/// threshold; a clerk must look. (A registry record with no birth date at all is left to the
-/// score: reviewing every namesake of a names-only record would review a common name always.)
+/// Why a candidate below the `possible` threshold is reviewed all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewReason {
+    /// One side holds neither an IIN nor a full birth date, only a partial date (or the query
+    /// none), and the other agrees with all it holds (`sparse_agreement`).
+    SparseAgreement,
+    /// The record holds names only (no IIN, no birth date), they agree with the query's, and
+    /// the total reaches `names_only_possible`.
+    NamesOnlyRecord,
+}
+
+impl ReviewReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewReason::SparseAgreement => {
+                "below the threshold, but the record or the query holds no IIN and no full birth \
+                 date, and the other agrees with all it holds: the score cannot tell"
+            }
+            ReviewReason::NamesOnlyRecord => {
+                "below the threshold, but the record holds names only (no IIN, no birth date) and \
+                 they agree with the query's: nothing can rule it out"
+            }
+        }
+    }
+}
+
+/// Why a candidate below the `possible` threshold (with iin level `missing`, not ruled out) is
+/// reviewed, if it is: every name part one side holds agrees with the other's, exactly or but for
+/// a typo, with no other sex, and
+/// - one side holds neither an IIN nor a full birth date (a sparse record: only a year or a year
+///   and month; or a query giving no IIN and at most a partial date) and the date agrees within
+///   the partial date: the score cannot decide such a pair, for with common names a year holds
+///   thousands of namesakes, so even the person's own record stays below the threshold;
+/// - or the record holds names only (no IIN, no birth date) and the total reaches
+///   `names_only_possible`: the names are all the evidence there can be. A common name stays
+///   below that threshold: reviewing every namesake of a names-only record would review a common
+///   name always.
 fn sparse_agreement(
     q: &QueryFeatures,
     p: &ArchivedPersonEntry,
     name: Option<&ArchivedNameEntry>,
     c_birth: Option<PartialDate>,
     levels: [u8; 6],
-) -> bool {
+    names_only_reached: bool,
+) -> Option<ReviewReason> {
     let [_, surname, given, patronymic, birth, sex] = levels;
     // A `close` surname agrees here only as a typo (one edit as written or between skeletons),
     // not by Jaro-Winkler alone: Омаров / Омарханов share a prefix, not a person.
@@ -813,13 +843,19 @@ fn sparse_agreement(
         )
         && patronymic != level::part::DIFFERENT;
     if !names_agree || sex == level::sex::DIFFERENT {
-        return false;
+        return None;
     }
-    let sparse_record = p.iin_status == iin_status::MISSING
-        && c_birth.is_some()
-        && level_within(c_birth) == Some(birth);
+    let record_without_iin = p.iin_status == iin_status::MISSING;
+    let sparse_record =
+        record_without_iin && c_birth.is_some() && level_within(c_birth) == Some(birth);
     let sparse_query = q.iin.is_none() && level_within(q.birth) == Some(birth);
-    sparse_record || sparse_query
+    if sparse_record || sparse_query {
+        Some(ReviewReason::SparseAgreement)
+    } else if record_without_iin && c_birth.is_none() && names_only_reached {
+        Some(ReviewReason::NamesOnlyRecord)
+    } else {
+        None
+    }
 }
 
 /// The registry side's IIN, its own birth date and sex.
@@ -1021,23 +1057,26 @@ pub fn score(
         birth,
         sex,
     ];
-    let sparse_record = ruled_out.is_none()
-        && total < model.possible
-        && iin == level::iin::MISSING
-        && sparse_agreement(
-            q,
-            p,
-            p.names
-                .get(usize::from(name_index))
-                .filter(|_| best.alignment == Alignment::Straight),
-            c_birth,
-            levels,
-        );
+    let review_reason =
+        if ruled_out.is_none() && total < model.possible && iin == level::iin::MISSING {
+            sparse_agreement(
+                q,
+                p,
+                p.names
+                    .get(usize::from(name_index))
+                    .filter(|_| best.alignment == Alignment::Straight),
+                c_birth,
+                levels,
+                total >= model.names_only_possible,
+            )
+        } else {
+            None
+        };
     let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {
         Band::Certain
-    } else if total >= model.possible || iin == level::iin::EXACT || sparse_record {
+    } else if total >= model.possible || iin == level::iin::EXACT || review_reason.is_some() {
         Band::Possible
     } else {
         Band::Clear
@@ -1053,7 +1092,7 @@ pub fn score(
         band,
         ruled_out,
         found_by,
-        sparse_record,
+        review_reason,
         birth_source,
     }
 }
@@ -1147,10 +1186,7 @@ pub fn explain(
         name_pair_adjustment: (s.pair != 0.0).then(|| round(s.pair)),
         total: round(s.total),
         ruled_out: s.ruled_out.map(RuledOut::as_str),
-        review_reason: s.sparse_record.then_some(
-            "below the threshold, but the record or the query holds no IIN and no full birth \
-             date, and the other agrees with all it holds: the score cannot tell",
-        ),
+        review_reason: s.review_reason.map(ReviewReason::as_str),
         found_by,
     }
 }

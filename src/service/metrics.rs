@@ -128,6 +128,9 @@ pub fn render(engine: &Engine, service: &ServiceMetrics) -> String {
                     "sparse_reviews" => {
                         "Reviews resting on sparse agreement alone (no candidate reached the threshold)."
                     }
+                    "names_only_reviews" => {
+                        "Sparse reviews resting on names-only records alone (no IIN, no birth date)."
+                    }
                     "candidates_scored" => "Candidates scored over all decisions.",
                     _ => "Engine counter.",
                 },

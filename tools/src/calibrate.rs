@@ -223,8 +223,8 @@ impl Calibration {
         let _ = writeln!(
             out,
             "# Band thresholds on the total weight in bits (prior included).\n\
-             [thresholds]\npossible = {:?}\ncertain = {:?}\n",
-            base.possible, base.certain
+             [thresholds]\npossible = {:?}\ncertain = {:?}\nnames_only_possible = {:?}\n",
+            base.possible, base.certain, base.names_only_possible
         );
         let _ = writeln!(
             out,
@@ -383,8 +383,13 @@ mod tests {
         let m = MatchModel::from_toml(&text).unwrap();
         assert_eq!(m.version, "x-calibrated");
         assert_eq!(
-            (m.prior, m.possible, m.certain),
-            (base.prior, base.possible, base.certain)
+            (m.prior, m.possible, m.certain, m.names_only_possible),
+            (
+                base.prior,
+                base.possible,
+                base.certain,
+                base.names_only_possible
+            )
         );
         assert_eq!((m.tf_min, m.tf_max), (base.tf_min, base.tf_max));
         assert_eq!(m.weight(Field::Sex, 2), 0.0);
