@@ -6,7 +6,8 @@
 //! of it, a `close` birth date counts for less when the query's IIN confirms its own date, and
 //! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date,
 //! a given name mistyped on both sides is not ruled out when everything else agrees exactly, and
-//! a record of names only is reviewed from its own threshold when its names agree.
+//! a record of names only is reviewed from its own threshold when its names agree, and so is a
+//! woman whose surname alone differs (given name, patronymic and full birth date agree).
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -108,6 +109,11 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
                 .replace(r#""sex":"M""#, &format!(r#""sex":"{sex}""#)),
         );
     }
+    // M2 is a woman under her maiden name, with no alias.
+    lines.push(
+        person("M2", "Сейтова", "Гүлнар", Some("Болатқызы"), "1987-07-07")
+            .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
     let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
@@ -331,6 +337,55 @@ fn a_names_only_record_whose_names_agree_is_reviewed_from_its_own_threshold() {
     let d = ask(&engine);
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");
     assert_eq!(candidate(&d, "N1").explanation.review_reason, None);
+}
+
+#[test]
+fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
+    // A `possible` no candidate reaches, so that only the rules can review.
+    let model = SHIPPED_MODEL
+        .replace("possible = 4.5", "possible = 60.0")
+        .replace("certain = 16.0", "certain = 70.0");
+    let options = EngineOptions {
+        model: MatchModel::from_toml(&model).unwrap(),
+        ..EngineOptions::default()
+    };
+    let (_dir, engine) = engine(options);
+    let iin = iin_digits((1987, 7, 7), IinSex::Female, 4321);
+    for given in ["Гүлнар", "Гулнар", "Гүлнра"] {
+        let d = decide(
+            &engine,
+            "Ахметова",
+            given,
+            Some("Болатовна"),
+            "1987-07-07",
+            Some(&iin),
+        );
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let m2 = candidate(&d, "M2");
+        assert_eq!(level(m2, "surname"), "different");
+        let reason = m2.explanation.review_reason.unwrap();
+        assert!(reason.contains("only the surname differs"), "{reason}");
+    }
+    // No patronymic to agree, a birth date one day off, or a man (his IIN says so): the score
+    // decides.
+    let his = iin_digits((1987, 7, 7), IinSex::Male, 4322);
+    for (surname, patronymic, birth, iin) in [
+        ("Ахметова", None, "1987-07-07", None),
+        ("Ахметова", Some("Болатовна"), "1987-07-08", None),
+        (
+            "Ахметов",
+            Some("Болатович"),
+            "1987-07-07",
+            Some(his.as_str()),
+        ),
+    ] {
+        let d = decide(&engine, surname, "Гүлнар", patronymic, birth, iin);
+        assert_eq!(
+            d.decision,
+            Verdict::Clear,
+            "{surname} {patronymic:?} {birth}: {d:?}"
+        );
+    }
 }
 
 #[test]

@@ -31,8 +31,8 @@ pub enum EngineError {
 pub struct EngineMetrics {
     pub decisions: AtomicU64,
     pub reviews: AtomicU64,
-    /// Reviews that rest on sparse agreement alone (`scoring::sparse_agreement`, either
-    /// `ReviewReason`): no candidate reached the threshold.
+    /// Reviews that rest on the below-threshold rules alone (any `scoring::ReviewReason`): no
+    /// candidate reached the threshold.
     pub sparse_reviews: AtomicU64,
     /// The part of `sparse_reviews` that rests on names-only records alone
     /// (`ReviewReason::NamesOnlyRecord`).

@@ -246,7 +246,8 @@ pub struct Scored {
     pub ruled_out: Option<RuledOut>,
     /// `candidates::found_by` bits.
     pub found_by: u8,
-    /// Why it is reviewed below the threshold, when it is (`sparse_agreement`).
+    /// Why it is reviewed below the threshold, when it is (`sparse_agreement`,
+    /// `married_name_pattern`).
     pub review_reason: Option<ReviewReason>,
     /// Which of the record's dates gave the birth-date level.
     pub birth_source: BirthSource,
@@ -785,6 +786,9 @@ pub enum ReviewReason {
     /// The record holds names only (no IIN, no birth date), they agree with the query's, and
     /// the total reaches `names_only_possible`.
     NamesOnlyRecord,
+    /// Only the surname differs, as a woman's does after a marriage: the given name, the
+    /// patronymic and the full birth date agree (`married_name_pattern`).
+    MarriedName,
 }
 
 impl ReviewReason {
@@ -798,8 +802,30 @@ impl ReviewReason {
                 "below the threshold, but the record holds names only (no IIN, no birth date) and \
                  they agree with the query's: nothing can rule it out"
             }
+            ReviewReason::MarriedName => {
+                "below the threshold, but only the surname differs, as a woman's does after a \
+                 marriage: given name, patronymic and full birth date agree"
+            }
         }
     }
+}
+
+/// Whether only the surname differs, as a woman's does after a marriage when the registry keeps
+/// no alias of the other: surname level `different` (which only a woman gets), given name
+/// `exact`, `phonetic` or `close`, patronymic `exact` or `phonetic`, full birth dates `exact`,
+/// and no other sex. A common given name and patronymic can leave such a person's own record
+/// just below the threshold (4.4 bits, with a typo in the given name); reviewing the pattern
+/// whatever the total costs few reviews, for a namesake rarely shares all three.
+fn married_name_pattern(levels: [u8; 6]) -> bool {
+    let [_, surname, given, patronymic, birth, sex] = levels;
+    surname == level::surname::DIFFERENT
+        && matches!(
+            given,
+            level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
+        )
+        && matches!(patronymic, level::part::EXACT | level::part::PHONETIC)
+        && birth == level::birth::EXACT
+        && sex != level::sex::DIFFERENT
 }
 
 /// Why a candidate below the `possible` threshold (with iin level `missing`, not ruled out) is
@@ -1057,21 +1083,23 @@ pub fn score(
         birth,
         sex,
     ];
-    let review_reason =
-        if ruled_out.is_none() && total < model.possible && iin == level::iin::MISSING {
-            sparse_agreement(
-                q,
-                p,
-                p.names
-                    .get(usize::from(name_index))
-                    .filter(|_| best.alignment == Alignment::Straight),
-                c_birth,
-                levels,
-                total >= model.names_only_possible,
-            )
-        } else {
-            None
-        };
+    let review_reason = if ruled_out.is_some() || total >= model.possible {
+        None
+    } else if iin == level::iin::MISSING {
+        sparse_agreement(
+            q,
+            p,
+            p.names
+                .get(usize::from(name_index))
+                .filter(|_| best.alignment == Alignment::Straight),
+            c_birth,
+            levels,
+            total >= model.names_only_possible,
+        )
+    } else {
+        None
+    }
+    .or_else(|| married_name_pattern(levels).then_some(ReviewReason::MarriedName));
     let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {

@@ -126,7 +126,7 @@ pub fn render(engine: &Engine, service: &ServiceMetrics) -> String {
                     "decisions" => "Decisions made by the engine.",
                     "reviews" => "Decisions that sent the request to review.",
                     "sparse_reviews" => {
-                        "Reviews resting on sparse agreement alone (no candidate reached the threshold)."
+                        "Reviews resting on the below-threshold rules alone (no candidate reached the threshold)."
                     }
                     "names_only_reviews" => {
                         "Sparse reviews resting on names-only records alone (no IIN, no birth date)."
