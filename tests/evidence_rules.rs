@@ -134,6 +134,25 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     (dir, engine)
 }
 
+/// An engine whose `possible` threshold no candidate of this registry reaches, so that only the
+/// below-threshold rules can review; with another `names_only_possible` when given.
+fn rules_only_engine(names_only: Option<f64>) -> (tempfile::TempDir, Engine) {
+    let mut text = SHIPPED_MODEL
+        .replace("possible = 4.5", "possible = 60.0")
+        .replace("certain = 16.0", "certain = 70.0");
+    if let Some(threshold) = names_only {
+        let shipped = MatchModel::shipped().names_only_possible;
+        let line = format!("names_only_possible = {shipped:?}");
+        assert!(text.contains(&line), "{line}");
+        text = text.replace(&line, &format!("names_only_possible = {threshold:?}"));
+    }
+    let options = EngineOptions {
+        model: MatchModel::from_toml(&text).unwrap(),
+        ..EngineOptions::default()
+    };
+    engine(options)
+}
+
 fn decide(
     engine: &Engine,
     surname: &str,
@@ -236,15 +255,7 @@ fn patronymics_of_other_fathers_rule_out_but_initials_and_typos_do_not() {
 
 #[test]
 fn a_record_with_only_a_partial_date_and_no_iin_is_reviewed_when_all_of_it_agrees() {
-    // A threshold no candidate of this registry reaches: only the rule can review.
-    let model = SHIPPED_MODEL
-        .replace("possible = 4.5", "possible = 60.0")
-        .replace("certain = 16.0", "certain = 70.0");
-    let options = EngineOptions {
-        model: MatchModel::from_toml(&model).unwrap(),
-        ..EngineOptions::default()
-    };
-    let (_dir, engine) = engine(options);
+    let (_dir, engine) = rules_only_engine(None);
     let year = decide(&engine, "Жуманов", "Ерлан", None, "1979-05-05", None);
     assert_eq!(year.decision, Verdict::Review, "{year:?}");
     assert!(candidate(&year, "S1").explanation.review_reason.is_some());
@@ -274,23 +285,7 @@ fn a_record_with_only_a_partial_date_and_no_iin_is_reviewed_when_all_of_it_agree
 
 #[test]
 fn a_names_only_record_whose_names_agree_is_reviewed_from_its_own_threshold() {
-    // A `possible` no candidate reaches, so that only the rules can review.
-    let with_names_only = |threshold: f64| {
-        let text = SHIPPED_MODEL
-            .replace("possible = 4.5", "possible = 60.0")
-            .replace("certain = 16.0", "certain = 70.0");
-        let shipped = MatchModel::shipped().names_only_possible;
-        let line = format!("names_only_possible = {shipped:?}");
-        assert!(text.contains(&line), "{line}");
-        let options = EngineOptions {
-            model: MatchModel::from_toml(
-                &text.replace(&line, &format!("names_only_possible = {threshold:?}")),
-            )
-            .unwrap(),
-            ..EngineOptions::default()
-        };
-        engine(options)
-    };
+    let with_names_only = |threshold: f64| rules_only_engine(Some(threshold));
     let iin = iin_digits((1991, 4, 4), IinSex::Male, 1234);
     let ask = |engine: &Engine| {
         decide(
@@ -341,15 +336,7 @@ fn a_names_only_record_whose_names_agree_is_reviewed_from_its_own_threshold() {
 
 #[test]
 fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
-    // A `possible` no candidate reaches, so that only the rules can review.
-    let model = SHIPPED_MODEL
-        .replace("possible = 4.5", "possible = 60.0")
-        .replace("certain = 16.0", "certain = 70.0");
-    let options = EngineOptions {
-        model: MatchModel::from_toml(&model).unwrap(),
-        ..EngineOptions::default()
-    };
-    let (_dir, engine) = engine(options);
+    let (_dir, engine) = rules_only_engine(None);
     let iin = iin_digits((1987, 7, 7), IinSex::Female, 4321);
     for given in ["Гүлнар", "Гулнар", "Гүлнра"] {
         let d = decide(
