@@ -213,6 +213,17 @@ fn check_consistent(d: &Decision, request_id: &str) -> Result<(), TestCaseError>
         );
         prop_assert!(!e.found_by.is_empty(), "{} found by no path", c.person_id);
         let iin_exact = e.fields[0].level == "exact";
+        // A review reason says why a candidate below the threshold is reviewed: only there.
+        if e.review_reason.is_some() {
+            prop_assert_eq!(c.band, Band::Possible);
+            prop_assert!(e.ruled_out.is_none());
+            prop_assert!(
+                e.total < model.possible + 0.001,
+                "{} has a review reason at {}",
+                c.person_id,
+                e.total
+            );
+        }
         match c.band {
             Band::Certain => {
                 prop_assert!(e.ruled_out.is_none());

@@ -353,6 +353,19 @@ fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
         let reason = m2.explanation.review_reason.unwrap();
         assert!(reason.contains("only the surname differs"), "{reason}");
     }
+    // Above the threshold the score reviews, and no reason is given.
+    let (_shipped_dir, shipped) = self::engine(EngineOptions::default());
+    let d = decide(
+        &shipped,
+        "Ахметова",
+        "Гүлнар",
+        Some("Болатовна"),
+        "1987-07-07",
+        Some(&iin),
+    );
+    let m2 = candidate(&d, "M2");
+    assert!(m2.explanation.total >= 4.5, "{d:?}");
+    assert_eq!(m2.explanation.review_reason, None, "{d:?}");
     // No patronymic to agree, a birth date one day off, or a man (his IIN says so): the score
     // decides.
     let his = iin_digits((1987, 7, 7), IinSex::Male, 4322);

@@ -1085,6 +1085,8 @@ pub fn score(
     ];
     let review_reason = if ruled_out.is_some() || total >= model.possible {
         None
+    } else if married_name_pattern(levels) {
+        Some(ReviewReason::MarriedName)
     } else if iin == level::iin::MISSING {
         sparse_agreement(
             q,
@@ -1098,8 +1100,7 @@ pub fn score(
         )
     } else {
         None
-    }
-    .or_else(|| married_name_pattern(levels).then_some(ReviewReason::MarriedName));
+    };
     let band = if ruled_out.is_some() {
         Band::Clear
     } else if total >= model.certain {
