@@ -7,7 +7,8 @@
 //! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date,
 //! a given name mistyped on both sides is not ruled out when everything else agrees exactly, and
 //! a record of names only is reviewed from its own threshold when its names agree, and so is a
-//! woman whose surname alone differs (given name, patronymic and full birth date agree).
+//! woman whose surname alone differs (given name, patronymic and full birth date agree); a birth
+//! year one off across a decade never rules out, nor does a record's 1 January without an IIN.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -113,6 +114,27 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     lines.push(
         person("M2", "Сейтова", "Гүлнар", Some("Болатқызы"), "1987-07-07")
             .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
+    // Y2 and J1 have no IIN; J1's date is 1 January, written when only the year is known. J2's
+    // is too, but J2 has an IIN of that date.
+    lines.push(person(
+        "Y2",
+        "Тұрсынов",
+        "Бекболат",
+        Some("Маратович"),
+        "1980-04-12",
+    ));
+    lines.push(person(
+        "J1",
+        "Әбдірахманов",
+        "Қайрат",
+        Some("Серікұлы"),
+        "1961-01-01",
+    ));
+    let digits = iin_digits((1963, 1, 1), IinSex::Male, 2741);
+    lines.push(
+        person("J2", "Қуанышев", "Ержан", Some("Болатұлы"), "1963-01-01")
+            .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#)),
     );
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
@@ -598,4 +620,60 @@ fn a_given_name_mistyped_on_both_sides_is_reviewed_when_all_else_agrees() {
         Some(&digits),
     );
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+}
+
+#[test]
+fn a_year_one_off_and_a_first_of_january_without_an_iin_do_not_rule_out() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // Y2 states 1980-04-12: 1979 is a year off that no one-digit typo reaches (79 / 80).
+    for birth in ["1979-04-12", "1981-04-12"] {
+        let d = decide(
+            &engine,
+            "Тұрсынов",
+            "Бекболат",
+            Some("Маратович"),
+            birth,
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{birth}: {d:?}");
+        let y2 = candidate(&d, "Y2");
+        assert_eq!(level(y2, "birth_date"), "close", "{birth}");
+        assert_eq!(y2.explanation.ruled_out, None, "{birth}");
+    }
+    // J1 states 1961-01-01 and has no IIN: it may stand for any day of 1961, the 11th of
+    // January too (a one-digit typo away, `close`, which weighs less than the year).
+    let j1_query = |engine: &Engine, birth: &str| {
+        decide(
+            engine,
+            "Әбдірахманов",
+            "Қайрат",
+            Some("Серікұлы"),
+            birth,
+            None,
+        )
+    };
+    for birth in ["1961-08-19", "1961-01-11"] {
+        let d = j1_query(&engine, birth);
+        assert_eq!(d.decision, Verdict::Review, "{birth}: {d:?}");
+        let j1 = candidate(&d, "J1");
+        assert_eq!(level(j1, "birth_date"), "same_year", "{birth}");
+        assert!(birth_note(j1).contains("1 January"), "{}", birth_note(j1));
+    }
+    // Read as a year, J1 is as sparse as a record stating only a year: below the threshold its
+    // names' agreement reviews it.
+    let (_rules_dir, rules_only) = rules_only_engine(None);
+    let d = j1_query(&rules_only, "1961-08-19");
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    assert!(candidate(&d, "J1").explanation.review_reason.is_some());
+    // Two years off; 1 January of another year; the query's 1 January (its date is the
+    // applicant's own); a 1 January that the record's IIN confirms: all still rule out.
+    for (surname, given, patronymic, birth) in [
+        ("Тұрсынов", "Бекболат", "Маратович", "1978-04-12"),
+        ("Тұрсынов", "Бекболат", "Маратович", "1980-01-01"),
+        ("Әбдірахманов", "Қайрат", "Серікұлы", "1962-08-19"),
+        ("Қуанышев", "Ержан", "Болатұлы", "1963-06-15"),
+    ] {
+        let d = decide(&engine, surname, given, Some(patronymic), birth, None);
+        assert_eq!(d.decision, Verdict::Clear, "{birth}: {d:?}");
+    }
 }

@@ -457,6 +457,21 @@ fn date_typo(a: NaiveDate, b: NaiveDate) -> bool {
     false
 }
 
+/// Whether two full dates fall on one day of the year, one year apart: a wrong year. A one-digit
+/// typo covers that already unless the year crosses a decade (1979 ↔ 1980), which is the same
+/// mistake and must not rule the record out.
+fn year_apart(a: NaiveDate, b: NaiveDate) -> bool {
+    a.month() == b.month() && a.day() == b.day() && (a.year() - b.year()).abs() == 1
+}
+
+/// Whether a registry record's 1 January, in the query's year, may stand for a day nobody
+/// knew: old records without an IIN write it when only the year was known (people registered
+/// late, repatriates, papers without a day). `scoring` then compares the year only; a record
+/// with an IIN has its date from the IIN's documents. `q` is the query's full date.
+pub fn january_first_of(q: NaiveDate, c: PartialDate) -> bool {
+    c.year == q.year() as u16 && c.month == Some(1) && c.day == Some(1)
+}
+
 /// Compare birth dates, full or partial.
 pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
     let (Some(q), Some(c)) = (q, c) else {
@@ -469,7 +484,7 @@ pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
         if q.year == c.year && q.month == c.day && q.day == c.month {
             return level::birth::SWAP;
         }
-        if (qf - cf).num_days().abs() == 1 || date_typo(qf, cf) {
+        if (qf - cf).num_days().abs() == 1 || date_typo(qf, cf) || year_apart(qf, cf) {
             return level::birth::CLOSE;
         }
         return level::birth::DIFFERENT;
@@ -501,8 +516,9 @@ fn digits_of_key(key: u32) -> [u8; 8] {
 }
 
 /// One query birth date, prepared for many `compatible` tests against registry birth-date keys
-/// (`PartialDate::to_key`, 0 unknown): the same answer as `birth_level(..) != DIFFERENT`, with
-/// a set look-up for a full date and integer arithmetic for a partial one.
+/// (`PartialDate::to_key`, 0 unknown): the same answer as `birth_level(..) != DIFFERENT`, or
+/// for a full date a registry 1 January of its year (`january_first_of`), with a set look-up for
+/// a full date and integer arithmetic for a partial one.
 #[derive(Debug, Clone)]
 pub struct BirthProbe {
     year: u16,
@@ -510,7 +526,8 @@ pub struct BirthProbe {
     day: u8,
     full: bool,
     /// For a full date: every full registry key that is not `different` (equal, day↔month swap,
-    /// a day apart, one digit changed, two adjacent digits swapped), as an open-addressing set.
+    /// a day apart, one digit changed, two adjacent digits swapped, the same day a year apart), as
+    /// an open-addressing set.
     near: Box<[u32; NEAR_SLOTS]>,
     /// The keys of `near` in other years than the date's own (in no order: `key_ranges`' reader
     /// sorts the ranges).
@@ -559,6 +576,12 @@ impl BirthProbe {
             for other in [date.pred_opt(), date.succ_opt()].into_iter().flatten() {
                 add(PartialDate::from(other).to_key());
             }
+            // The same day a year before or after (`year_apart`).
+            for year in [date.year() - 1, date.year() + 1] {
+                if let Some(other) = NaiveDate::from_ymd_opt(year, date.month(), date.day()) {
+                    add(PartialDate::from(other).to_key());
+                }
+            }
             // One digit changed, or two adjacent digits swapped: the key changed arithmetically.
             for i in 0..8 {
                 let place = 10u32.pow(7 - i as u32);
@@ -605,11 +628,14 @@ impl BirthProbe {
             let mut slot = near_slot(key);
             loop {
                 match self.near[slot] {
-                    0 => return false,
+                    0 => break,
                     k if k == key => return true,
                     _ => slot = (slot + 1) % NEAR_SLOTS,
                 }
             }
+            // A registry 1 January in the query's year, which `january_first_of` may let through
+            // when the record has no IIN (the key does not say; scoring decides).
+            return (key / 10_000) as u16 == self.year && key % 10_000 == 101;
         }
         if (key / 10_000) as u16 != self.year {
             return false;
@@ -794,6 +820,28 @@ mod tests {
             birth_level(pd("1987-04-12"), pd("1978-04-12")),
             level::birth::CLOSE
         );
+        // A year apart on the same day, across a decade (no one-digit typo reaches it) or not.
+        assert_eq!(
+            birth_level(pd("1980-04-12"), pd("1979-04-12")),
+            level::birth::CLOSE
+        );
+        assert_eq!(
+            birth_level(pd("1979-04-12"), pd("1980-04-12")),
+            level::birth::CLOSE
+        );
+        assert_eq!(
+            birth_level(pd("1980-04-12"), pd("1978-04-12")),
+            level::birth::DIFFERENT
+        );
+        assert_eq!(
+            birth_level(pd("1980-04-12"), pd("1979-04-13")),
+            level::birth::DIFFERENT
+        );
+        // A 1 January is a date like any other here (`january_first_of` is scoring's).
+        assert_eq!(
+            birth_level(pd("1987-04-12"), pd("1987-01-01")),
+            level::birth::DIFFERENT
+        );
         assert_eq!(
             birth_level(pd("1987-04-12"), pd("1987-04")),
             level::birth::SAME_YEAR_MONTH
@@ -811,6 +859,30 @@ mod tests {
             level::birth::DIFFERENT
         );
         assert_eq!(birth_level(None, pd("1991-09-30")), level::birth::MISSING);
+    }
+
+    /// What `BirthProbe::compatible` must answer for a registry date `c`.
+    fn screen_passes(q: PartialDate, c: PartialDate) -> bool {
+        birth_level(Some(q), Some(c)) != level::birth::DIFFERENT
+            || q.full().is_some_and(|qf| january_first_of(qf, c))
+    }
+
+    #[test]
+    fn a_registry_first_of_january_passes_the_screen_in_the_query_year_only() {
+        let probe = BirthProbe::new(pd("1987-04-12").unwrap());
+        assert!(probe.compatible(pd("1987-01-01").unwrap().to_key()));
+        assert!(!probe.compatible(pd("1986-01-01").unwrap().to_key()));
+        assert!(!probe.compatible(pd("1987-01-02").unwrap().to_key()));
+        // A partial query date tells no day to set against it.
+        let partial = BirthProbe::new(pd("1987-04").unwrap());
+        assert!(!partial.compatible(pd("1987-01-01").unwrap().to_key()));
+        for (q, c) in [("1987-04-12", "1987-01-01"), ("1987-04", "1987-01-01")] {
+            let (q, c) = (pd(q).unwrap(), pd(c).unwrap());
+            assert_eq!(
+                BirthProbe::new(q).compatible(c.to_key()),
+                screen_passes(q, c)
+            );
+        }
     }
 
     #[test]
@@ -915,8 +987,7 @@ mod tests {
                 let s = PartialDate { year: c.year, month: c.day, day: c.month };
                 if s.full().is_some() { c = s; }
             }
-            let expected = birth_level(Some(q), Some(c)) != level::birth::DIFFERENT;
-            prop_assert_eq!(BirthProbe::new(q).compatible(c.to_key()), expected, "{} vs {}", q, c);
+            prop_assert_eq!(BirthProbe::new(q).compatible(c.to_key()), screen_passes(q, c), "{} vs {}", q, c);
         }
 
         #[test]
@@ -931,8 +1002,7 @@ mod tests {
                 day: Some((key % 100) as u8),
             };
             if c.full().is_some() {
-                let expected = birth_level(Some(q), Some(c)) != level::birth::DIFFERENT;
-                prop_assert_eq!(BirthProbe::new(q).compatible(key), expected, "{} vs {}", q, c);
+                prop_assert_eq!(BirthProbe::new(q).compatible(key), screen_passes(q, c), "{} vs {}", q, c);
             }
         }
 

@@ -5,7 +5,7 @@
 
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
-    IinSide, WrittenLetters, birth_level, common_prefix, digits_of, iin_level,
+    IinSide, WrittenLetters, birth_level, common_prefix, digits_of, iin_level, january_first_of,
     jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets, one_edit_or_similar_possible,
     part_level, shared_letter_buckets, shared_letters_bound, surname_level, surname_word_agrees,
     within_one_edit, written_within_two_edits,
@@ -264,6 +264,9 @@ pub enum BirthSource {
     /// The date the record's mistyped IIN encodes once its one typo is corrected
     /// (`Iin::date_typo_corrected`): this key's date, the query's.
     CorrectedIin(u32),
+    /// The record has no IIN and states 1 January of the query's year, read as the year only
+    /// (`compare::january_first_of`).
+    JanuaryFirst,
 }
 
 /// Evidence that rules a candidate out, whatever the other fields say.
@@ -272,8 +275,9 @@ pub enum RuledOut {
     /// Both IINs are valid, consistent with their own birth date and sex, and more than one edit
     /// apart: two different people (namesakes with one birth date are common).
     IinsDiffer,
-    /// Both birth dates are full and neither equal, swapped, one day apart nor one typo apart, and
-    /// no IIN links the two.
+    /// Both birth dates are full and neither equal, swapped, one day apart, one typo apart nor the
+    /// same day a year apart, the record's is not a 1 January of the query's year without an IIN
+    /// (`compare::january_first_of`), and no IIN links the two.
     BirthDatesDiffer,
     /// The given names are not the same name in any spelling, order or alias (not even one edit
     /// or Jaro-Winkler 0.80 apart), and no IIN links the two.
@@ -832,7 +836,8 @@ fn married_name_pattern(levels: [u8; 6]) -> bool {
 /// reviewed, if it is: every name part one side holds agrees with the other's, exactly or but for
 /// a typo, with no other sex, and
 /// - one side holds neither an IIN nor a full birth date (a sparse record: only a year or a year
-///   and month; or a query giving no IIN and at most a partial date) and the date agrees within
+///   and month, or a 1 January read as the year (`compare::january_first_of`); or a query giving
+///   no IIN and at most a partial date) and the date agrees within
 ///   the partial date: the score cannot decide such a pair, for with common names a year holds
 ///   thousands of namesakes, so even the person's own record stays below the threshold;
 /// - or the record holds names only (no IIN, no birth date) and the total reaches
@@ -990,6 +995,22 @@ pub fn score(
         birth = level::birth::EXACT;
         birth_source = BirthSource::CorrectedIin(PartialDate::from(date).to_key());
     }
+    // A record with no IIN that states 1 January of the query's year: old records write it when
+    // only the year was known, so only the year is compared (unless the day compares as more:
+    // equal or swapped; a `close` 1 January, a typo of the 11th or the 10th, weighs less).
+    if piin.side.is_none()
+        && model.weight(Field::BirthDate, level::birth::SAME_YEAR)
+            > model.weight(Field::BirthDate, birth)
+        && let Some(c) = c_birth
+        && [q.birth, q.birth_alt]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.full())
+            .any(|d| january_first_of(d, c))
+    {
+        birth = level::birth::SAME_YEAR;
+        birth_source = BirthSource::JanuaryFirst;
+    }
     if birth == level::birth::CLOSE && q.birth_confirmed {
         birth = level::birth::CLOSE_QUERY_CONFIRMED;
     }
@@ -1094,7 +1115,15 @@ pub fn score(
             p.names
                 .get(usize::from(name_index))
                 .filter(|_| best.alignment == Alignment::Straight),
-            c_birth,
+            // A 1 January read as the year only makes the record as sparse as one stating a year.
+            match birth_source {
+                BirthSource::JanuaryFirst => c_birth.map(|c| PartialDate {
+                    month: None,
+                    day: None,
+                    ..c
+                }),
+                _ => c_birth,
+            },
             levels,
             total >= model.names_only_possible,
         )
@@ -1235,6 +1264,10 @@ fn birth_note(s: &Scored, p: &ArchivedPersonEntry) -> String {
             ),
             None => stated,
         },
+        BirthSource::JanuaryFirst => format!(
+            "{stated}; 1 January in a record without an IIN often stands for an unknown day: \
+             the year compared"
+        ),
         BirthSource::ValidIin => match iin_date_and_sex(&digits_of(p.iin_digits.to_native())) {
             Some((e, _)) => format!("{stated}; its IIN says {e}, compared"),
             None => stated,
