@@ -110,9 +110,13 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
                 .replace(r#""sex":"M""#, &format!(r#""sex":"{sex}""#)),
         );
     }
-    // M2 is a woman under her maiden name, with no alias.
+    // M2 and M3 are women under their maiden names, with no alias.
     lines.push(
         person("M2", "Сейтова", "Гүлнар", Some("Болатқызы"), "1987-07-07")
+            .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
+    lines.push(
+        person("M3", "Нұрланова", "Айгүл", Some("Ерлановна"), "1960-12-10")
             .replace(r#""sex":"M""#, r#""sex":"F""#),
     );
     // Y2 and J1 have no IIN; J1's date is 1 January, written when only the year is known. J2's
@@ -375,6 +379,20 @@ fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
         let reason = m2.explanation.review_reason.unwrap();
         assert!(reason.contains("only the surname differs"), "{reason}");
     }
+    // M3's day and month are swapped against the query's: still only the surname differs.
+    let hers = iin_digits((1960, 10, 12), IinSex::Female, 1937);
+    let d = decide(
+        &engine,
+        "Қалиева",
+        "Айгүл",
+        Some("Ерлановна"),
+        "1960-10-12",
+        Some(&hers),
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let m3 = candidate(&d, "M3");
+    assert_eq!(level(m3, "birth_date"), "day_month_swap");
+    assert!(m3.explanation.review_reason.is_some(), "{d:?}");
     // Above the threshold the score reviews, and no reason is given.
     let (_shipped_dir, shipped) = self::engine(EngineOptions::default());
     let d = decide(

@@ -808,7 +808,8 @@ impl ReviewReason {
             }
             ReviewReason::MarriedName => {
                 "below the threshold, but only the surname differs, as a woman's does after a \
-                 marriage: given name, patronymic and full birth date agree"
+                 marriage: given name, patronymic and full birth date agree (or its day and \
+                 month are swapped)"
             }
         }
     }
@@ -816,10 +817,11 @@ impl ReviewReason {
 
 /// Whether only the surname differs, as a woman's does after a marriage when the registry keeps
 /// no alias of the other: surname level `different` (which only a woman gets), given name
-/// `exact`, `phonetic` or `close`, patronymic `exact` or `phonetic`, full birth dates `exact`,
-/// and no other sex. A common given name and patronymic can leave such a person's own record
-/// just below the threshold (4.4 bits, with a typo in the given name); reviewing the pattern
-/// whatever the total costs few reviews, for a namesake rarely shares all three.
+/// `exact`, `phonetic` or `close`, patronymic `exact` or `phonetic`, full birth dates `exact` or
+/// day↔month swapped, and no other sex. A common given name and patronymic can leave such a
+/// person's own record just below the threshold (4.4 bits with a typo in the given name, 2.8
+/// with the day and month swapped); reviewing the pattern whatever the total costs few reviews,
+/// for a namesake rarely shares all three.
 fn married_name_pattern(levels: [u8; 6]) -> bool {
     let [_, surname, given, patronymic, birth, sex] = levels;
     surname == level::surname::DIFFERENT
@@ -828,7 +830,7 @@ fn married_name_pattern(levels: [u8; 6]) -> bool {
             level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
         )
         && matches!(patronymic, level::part::EXACT | level::part::PHONETIC)
-        && birth == level::birth::EXACT
+        && matches!(birth, level::birth::EXACT | level::birth::SWAP)
         && sex != level::sex::DIFFERENT
 }
 
