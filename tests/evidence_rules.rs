@@ -697,3 +697,21 @@ fn a_year_one_off_and_a_first_of_january_without_an_iin_do_not_rule_out() {
         assert_eq!(d.decision, Verdict::Clear, "{birth}: {d:?}");
     }
 }
+
+#[test]
+fn a_given_name_and_patronymic_filled_the_wrong_way_round_still_match() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // P1 is Сапаров Арман Серикович, 1985-02-02, with no IIN.
+    let d = decide(
+        &engine,
+        "Сапаров",
+        "Серикович",
+        Some("Арман"),
+        "1985-02-02",
+        None,
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let p1 = candidate(&d, "P1");
+    assert_eq!(level(p1, "given_name"), "exact");
+    assert_eq!(level(p1, "patronymic"), "exact");
+}

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tanu_index::date::{PartialDate, parse_date};
 use tanu_index::iin::{Iin, IinError};
-use tanu_index::name::{NormalizedName, normalize_name};
+use tanu_index::name::{NormalizedName, is_particle, normalize_name, patronymic_root, skeleton};
 
 /// Longest accepted name field, in bytes.
 pub const MAX_NAME_BYTES: usize = 256;
@@ -103,6 +103,26 @@ pub struct Query {
     pub as_of: NaiveDate,
 }
 
+/// Whether the given-name field holds a patronymic (Еділұлы, Нурланович, or a father's name and
+/// its particle as two words, Болат ұлы) and the patronymic field a name without one (Нұрлан):
+/// the two fields were filled the wrong way round, and the query is read with them swapped. No
+/// given name is a patronymic (a short one ending like a suffix, such as Гули, has no root of its
+/// own), so an honest query never swaps; a given name followed by its patronymic in one field
+/// (Ерлан Нурланович) is not one either, and stays as written.
+fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
+    let words: Vec<&str> = given.split_whitespace().collect();
+    let one_patronymic = match words.as_slice() {
+        [_] => true,
+        [_, particle] => is_particle(&skeleton(particle)),
+        _ => false,
+    };
+    let patronymic_skel = skeleton(patronymic);
+    one_patronymic
+        && patronymic_root(&skeleton(given)).is_some()
+        && !patronymic_skel.is_empty()
+        && patronymic_root(&patronymic_skel).is_none()
+}
+
 fn check_name(field: &str, value: &str, required: bool) -> Result<(), QueryError> {
     if required && value.trim().is_empty() {
         return Err(QueryError::new(field, "must not be empty"));
@@ -121,7 +141,7 @@ fn check_name(field: &str, value: &str, required: bool) -> Result<(), QueryError
 
 impl Query {
     /// Check a query. `today` is used when `as_of` is absent.
-    pub fn from_input(input: QueryInput, today: NaiveDate) -> Result<Query, QueryError> {
+    pub fn from_input(mut input: QueryInput, today: NaiveDate) -> Result<Query, QueryError> {
         if input.request_id.trim().is_empty() {
             return Err(QueryError::new("request_id", "must not be empty"));
         }
@@ -162,6 +182,11 @@ impl Query {
             None | Some("") => today,
             Some(s) => parse_date(s).map_err(|e| QueryError::new("as_of", e.to_string()))?,
         };
+        if let Some(patronymic) = input.patronymic.as_mut()
+            && given_and_patronymic_swapped(&input.given_name, patronymic)
+        {
+            std::mem::swap(&mut input.given_name, patronymic);
+        }
         let name = normalize_name(
             &input.surname,
             &input.given_name,
@@ -230,6 +255,38 @@ mod tests {
         );
         assert_eq!(q.as_of, NaiveDate::from_ymd_opt(2026, 1, 15).unwrap());
         assert!(!q.name.surname.is_empty() && !q.name.given.is_empty());
+    }
+
+    #[test]
+    fn a_given_name_and_patronymic_filled_the_wrong_way_round_are_swapped() {
+        let good = Query::from_json_line(GOOD.as_bytes(), today()).unwrap();
+        for (given, patronymic) in [("Нұрланұлы", "Ерлан"), ("Нурланович", "Ерлан")]
+        {
+            let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+            v["given_name"] = serde_json::json!(given);
+            v["patronymic"] = serde_json::json!(patronymic);
+            let q = Query::from_json_line(v.to_string().as_bytes(), today()).unwrap();
+            assert_eq!(q.given_name, "Ерлан", "{given}");
+            assert_eq!(q.patronymic.as_deref(), Some(given));
+            assert_eq!(q.name.given, good.name.given, "{given}");
+            assert_eq!(q.name.patronymic_root, good.name.patronymic_root, "{given}");
+        }
+        // Two patronymics, a short name ending like a suffix (Гули), a patronymic written as two
+        // words, or no patronymic at all: read as written.
+        for (given, patronymic) in [
+            ("Нұрланұлы", Some("Серікұлы")),
+            ("Гули", Some("Ерлан")),
+            ("Ерлан", Some("Нұрлан ұлы")),
+            ("Ерлан Нурланович", Some("Серік")),
+            ("Нұрланұлы", None),
+        ] {
+            let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+            v["given_name"] = serde_json::json!(given);
+            v["patronymic"] = serde_json::json!(patronymic);
+            let q = Query::from_json_line(v.to_string().as_bytes(), today()).unwrap();
+            assert_eq!(q.given_name, given);
+            assert_eq!(q.patronymic.as_deref(), patronymic);
+        }
     }
 
     #[test]
