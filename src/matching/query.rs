@@ -107,7 +107,7 @@ pub struct Query {
 /// its particle as two words, Болат ұлы) and the patronymic field a name without one (Нұрлан):
 /// the two fields were filled the wrong way round, and the query is read with them swapped. No
 /// given name is a patronymic (a short one ending like a suffix, such as Гули, has no root of its
-/// own), so an honest query never swaps; a given name followed by its patronymic in one field
+/// own, and -сұлу names are kept apart), so an honest query never swaps; a given name followed by its patronymic in one field
 /// (Ерлан Нурланович) is not one either, and stays as written.
 fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
     let words: Vec<&str> = given.split_whitespace().collect();
@@ -116,9 +116,13 @@ fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
         [_, particle] => is_particle(&skeleton(particle)),
         _ => false,
     };
-    let patronymic_skel = skeleton(patronymic);
+    let (given_skel, patronymic_skel) = (skeleton(given), skeleton(patronymic));
+    // -улу ends given names too (Айсұлу, Ақсұлу: "beauty"), and a patronymic field may hold the
+    // bare father's name, so only the Kyrgyz -уулу counts here.
+    let given_name_ending = given_skel.ends_with("ulu") && !given_skel.ends_with("uulu");
     one_patronymic
-        && patronymic_root(&skeleton(given)).is_some()
+        && !given_name_ending
+        && patronymic_root(&given_skel).is_some()
         && !patronymic_skel.is_empty()
         && patronymic_root(&patronymic_skel).is_none()
 }
@@ -276,6 +280,7 @@ mod tests {
         for (given, patronymic) in [
             ("Нұрланұлы", Some("Серікұлы")),
             ("Гули", Some("Ерлан")),
+            ("Айсұлу", Some("Ерлан")),
             ("Ерлан", Some("Нұрлан ұлы")),
             ("Ерлан Нурланович", Some("Серік")),
             ("Нұрланұлы", None),
