@@ -107,13 +107,13 @@ pub struct Query {
 /// its particle as two words, Болат ұлы) and the patronymic field a name without one (Нұрлан):
 /// the two fields were filled the wrong way round, and the query is read with them swapped. No
 /// given name is a patronymic (a short one ending like a suffix, such as Гули, has no root of its
-/// own, and -сұлу names are kept apart), so an honest query never swaps; a given name followed by its patronymic in one field
-/// (Ерлан Нурланович) is not one either, and stays as written.
+/// own, and -сұлу names are kept apart), so an honest query never swaps; a given name followed
+/// by its patronymic in one field (Ерлан Нурланович) is not one either, and stays as written.
 fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
-    let words: Vec<&str> = given.split_whitespace().collect();
-    let one_patronymic = match words.as_slice() {
-        [_] => true,
-        [_, particle] => is_particle(&skeleton(particle)),
+    let mut words = given.split_whitespace();
+    let one_patronymic = match (words.next(), words.next(), words.next()) {
+        (Some(_), None, _) => true,
+        (Some(_), Some(particle), None) => is_particle(&skeleton(particle)),
         _ => false,
     };
     let (given_skel, patronymic_skel) = (skeleton(given), skeleton(patronymic));

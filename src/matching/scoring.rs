@@ -964,7 +964,7 @@ pub fn score(
     }
     let piin = person_iin(p);
     let iin = iin_level(q.iin.as_ref(), piin.side.as_ref());
-    let c_birth = PartialDate::from_key(record_birth_key(p));
+    let mut c_birth = PartialDate::from_key(record_birth_key(p));
     let mut birth = birth_level(q.birth, c_birth);
     if let Some(alt) = q.birth_alt {
         let b2 = birth_level(Some(alt), c_birth);
@@ -1012,6 +1012,12 @@ pub fn score(
     {
         birth = level::birth::SAME_YEAR;
         birth_source = BirthSource::JanuaryFirst;
+        // From here on the record states a year, as sparse as one written so.
+        c_birth = Some(PartialDate {
+            month: None,
+            day: None,
+            ..c
+        });
     }
     if birth == level::birth::CLOSE && q.birth_confirmed {
         birth = level::birth::CLOSE_QUERY_CONFIRMED;
@@ -1117,15 +1123,7 @@ pub fn score(
             p.names
                 .get(usize::from(name_index))
                 .filter(|_| best.alignment == Alignment::Straight),
-            // A 1 January read as the year only makes the record as sparse as one stating a year.
-            match birth_source {
-                BirthSource::JanuaryFirst => c_birth.map(|c| PartialDate {
-                    month: None,
-                    day: None,
-                    ..c
-                }),
-                _ => c_birth,
-            },
+            c_birth,
             levels,
             total >= model.names_only_possible,
         )
