@@ -8,7 +8,9 @@
 //! a given name mistyped on both sides is not ruled out when everything else agrees exactly, and
 //! a record of names only is reviewed from its own threshold when its names agree, and so is a
 //! woman whose surname alone differs (given name, patronymic and full birth date agree); a birth
-//! year one off across a decade never rules out, nor does a record's 1 January without an IIN.
+//! year one off across a decade never rules out, nor does a record's 1 January without an IIN; a
+//! record is found under both dates when its valid IIN contradicts its stated one, and a record
+//! with its given name and patronymic filled the wrong way round is read the right way round.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -54,6 +56,18 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         )
         .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#))
         .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
+    // I2 states 1983-03-14, but its valid IIN encodes 1981-09-22: a date no typo of the other.
+    let digits = iin_digits((1981, 9, 22), IinSex::Male, 4127);
+    lines.push(
+        person(
+            "I2",
+            "Бекмұхамбетов",
+            "Талғат",
+            Some("Оралұлы"),
+            "1983-03-14",
+        )
+        .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#)),
     );
     // T1 states no birth date, and its IIN has a bad check digit: 951017 for 950117, the
     // month's digits swapped (950117314403 is valid).
@@ -140,6 +154,14 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         person("J2", "Қуанышев", "Ержан", Some("Болатұлы"), "1963-01-01")
             .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#)),
     );
+    // R1 has its given name and patronymic filled the wrong way round.
+    lines.push(person(
+        "R1",
+        "Тоқтаров",
+        "Асқарұлы",
+        Some("Ерлан"),
+        "1991-05-20",
+    ));
     // Others, so that no name is the registry's only one of its kind.
     let givens = ["Арман", "Бауыржан", "Валерий", "Даурен", "Ерлан", "Нурлан"];
     let surnames = ["Нурланов", "Ахметов", "Сейтов", "Омаров", "Жуманов"];
@@ -504,6 +526,27 @@ fn a_record_contradicting_its_own_iin_is_compared_on_both_dates() {
             "{note}"
         );
     }
+    // I2's two dates are no typo of one another: a query of either finds it, and compares it
+    // exactly, with the IIN's date named when it is the one that agrees.
+    for (query_date, from_iin) in [("1981-09-22", true), ("1983-03-14", false)] {
+        let d = decide(
+            &engine,
+            "Бекмұхамбетов",
+            "Талғат",
+            Some("Оралұлы"),
+            query_date,
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{query_date}: {d:?}");
+        let c = candidate(&d, "I2");
+        assert_eq!(level(c, "birth_date"), "exact", "{query_date}: {d:?}");
+        assert_eq!(
+            birth_note(c).contains("its IIN says 1981-09-22, compared"),
+            from_iin,
+            "{}",
+            birth_note(c)
+        );
+    }
     // A date far from both is still another person's.
     let d = decide(
         &engine,
@@ -714,4 +757,21 @@ fn a_given_name_and_patronymic_filled_the_wrong_way_round_still_match() {
     let p1 = candidate(&d, "P1");
     assert_eq!(level(p1, "given_name"), "exact");
     assert_eq!(level(p1, "patronymic"), "exact");
+    // The registry's record filled the wrong way round (R1: given name Асқарұлы, patronymic
+    // Ерлан) is read the right way round too, whichever way the query is filled.
+    for (given, patronymic) in [("Ерлан", "Асқарұлы"), ("Асқарұлы", "Ерлан")]
+    {
+        let d = decide(
+            &engine,
+            "Тоқтаров",
+            given,
+            Some(patronymic),
+            "1991-05-20",
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let r1 = candidate(&d, "R1");
+        assert_eq!(level(r1, "given_name"), "exact", "{given}");
+        assert_eq!(level(r1, "patronymic"), "exact", "{given}");
+    }
 }

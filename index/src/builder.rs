@@ -8,15 +8,18 @@ use crate::format::{
     ARCHIVE_FILE, ConvictionEntry, DamageEntry, FORMAT_VERSION, FileEntry, IndexCounts, KeyEntry,
     MANIFEST_FILE, Manifest, NAMES_DIR, NO_TERM, NameEntry, OffenceEntry, PersonEntry,
     RegistryArchive, ScreenRow, SourceInfo, TermCount, VocabularyEntry, birth_directory,
-    birth_row_key, checksum_hex, effective_birth_key, hash_directory, iin_directory, iin_restored,
-    iin_status, screen_flags, swap_iin_halves,
+    birth_row_key, checksum_hex, contradicting_iin_birth_key, effective_birth_key, hash_directory,
+    iin_directory, iin_restored, iin_status, screen_flags, swap_iin_halves,
 };
 use crate::iin::Iin;
 use crate::keys::{
     NamePair, block_component, block_hash, deletion_keys, name_keys, name_pair_hash, term_hash,
     within_one_edit,
 };
-use crate::name::{NormalizedName, normalize_name, patronymic_root, phonetic_key, split_full_name};
+use crate::name::{
+    NormalizedName, given_and_patronymic_swapped, normalize_name, patronymic_root, phonetic_key,
+    split_full_name,
+};
 use crate::source::{LineError, LineOutcome, RecordList, Sex, SourcePerson, read_line};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -379,7 +382,14 @@ fn name_entry(surname: &str, given: &str, patronymic: Option<&str>) -> NameEntry
             return name_entry(&split.surname, &split.given_name, patronymic.as_deref());
         }
     }
-    let n = normalize_name(surname, given, patronymic);
+    // A patronymic in the given-name field and the given name in the patronymic field: read the
+    // name the right way round (the written fields stay as the record has them).
+    let n = match patronymic {
+        Some(p) if given_and_patronymic_swapped(given, p) => {
+            normalize_name(surname, p, Some(given))
+        }
+        _ => normalize_name(surname, given, patronymic),
+    };
     NameEntry {
         surname_phon: phonetic_key(&n.surname_stem),
         given_phon: phonetic_key(&n.given),
@@ -493,17 +503,22 @@ pub fn person_keys(
             tag: p.birth_key,
         });
     }
+    // A record whose valid IIN encodes another full date than it states is found under both.
+    let other_birth = contradicting_iin_birth_key(p.birth_key, p.iin_status, p.iin_digits);
     let birth_key = screen_birth_key(p);
     if birth_key != 0 {
-        // One row per name: the given name's vocabulary row beside the date in the key, the
-        // surname's in the tag, so a birth-date block can be screened by name in the table.
+        // One row per name and date: the given name's vocabulary row beside the date in the
+        // key, the surname's in the tag, so a birth-date block can be screened by name in the
+        // table.
         let first = birth.len();
-        for n in &p.names {
-            birth.push(KeyEntry {
-                key: birth_row_key(birth_key, terms.row(&n.given_skel)),
-                person: index,
-                tag: terms.row(&n.surname_skel),
-            });
+        for date in std::iter::once(birth_key).chain(other_birth) {
+            for n in &p.names {
+                birth.push(KeyEntry {
+                    key: birth_row_key(date, terms.row(&n.given_skel)),
+                    person: index,
+                    tag: terms.row(&n.surname_skel),
+                });
+            }
         }
         birth[first..].sort_unstable();
         let mut kept = first;
@@ -521,11 +536,13 @@ pub fn person_keys(
     }
     keys.sort_unstable();
     keys.dedup();
-    names.extend(keys.into_iter().map(|k| KeyEntry {
-        key: k.0,
-        person: index,
-        tag: p.birth_key,
-    }));
+    for tag in std::iter::once(p.birth_key).chain(other_birth) {
+        names.extend(keys.iter().map(|k| KeyEntry {
+            key: k.0,
+            person: index,
+            tag,
+        }));
+    }
 }
 
 /// Name parts → their rows in a sorted vocabulary (`NO_TERM` when empty or absent).
@@ -700,6 +717,9 @@ pub fn screen_rows(
             }
             if p.names.len() > 1 {
                 flags |= screen_flags::ALIASES;
+            }
+            if contradicting_iin_birth_key(p.birth_key, p.iin_status, p.iin_digits).is_some() {
+                flags |= screen_flags::IIN_OTHER_BIRTH;
             }
             let first = p.names.first();
             ScreenRow {

@@ -11,7 +11,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the archive layout and of the key scheme. Bump on any change of either.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 /// File name of the archive inside an index directory.
 pub const ARCHIVE_FILE: &str = "persons.rkyv";
 /// File name of the manifest inside an index directory.
@@ -81,6 +81,20 @@ pub fn effective_birth_key(stated: u32, iin_status: u8, iin_digits: u64) -> u32 
     let consistent = stated == 0
         || (from_iin / 10_000 == stated / 10_000 && (month == 0 || from_iin / 100 % 100 == month));
     if consistent { from_iin } else { stated }
+}
+
+/// The full date a valid IIN encodes when the record states another full date, as a
+/// `PartialDate::to_key` value: the record contradicts itself and one of the two is a typo. The
+/// key tables carry a row under this date beside the stated one, so a query of either date finds
+/// the record, and scoring compares the query with both (`other_birth`). None otherwise.
+pub fn contradicting_iin_birth_key(stated: u32, iin_status: u8, iin_digits: u64) -> Option<u32> {
+    let (month, day) = (stated / 100 % 100, stated % 100);
+    if iin_status != iin_status::VALID || stated == 0 || month == 0 || day == 0 {
+        return None;
+    }
+    let (date, _) = crate::iin::lenient_birth_and_sex(&crate::iin::digits_of_number(iin_digits))?;
+    let from_iin = PartialDate::from(date).to_key();
+    (from_iin != stated).then_some(from_iin)
 }
 
 /// The key of a birth-date table row: the birth-date key in the high half, the vocabulary row
@@ -440,6 +454,9 @@ pub mod screen_flags {
     pub const ADMIN_OFFENCE: u32 = 2;
     /// More than one name (aliases): the terms below are the registry name's only.
     pub const ALIASES: u32 = 4;
+    /// The valid IIN encodes another full date than `birth_key` (`contradicting_iin_birth_key`):
+    /// a query date that fails `birth_key` must be checked against the record's IIN.
+    pub const IIN_OTHER_BIRTH: u32 = 8;
 }
 
 /// The little a candidate screen needs of one person, 16 bytes, parallel to `persons`: a query
@@ -777,6 +794,26 @@ impl Manifest {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_valid_iin_of_another_full_date_gives_a_second_key() {
+        // 870916 3 1297 6: born 1987-09-16, a man (a valid IIN).
+        let iin = 870_916_312_976u64;
+        let valid = iin_status::VALID;
+        assert_eq!(
+            contradicting_iin_birth_key(19_850_101, valid, iin),
+            Some(19_870_916)
+        );
+        assert_eq!(contradicting_iin_birth_key(19_870_916, valid, iin), None);
+        // A partial or missing stated date is completed by the IIN (`effective_birth_key`),
+        // not contradicted; digits that fail their check digit are never trusted for a key.
+        for stated in [0, 19_850_000, 19_850_100] {
+            assert_eq!(contradicting_iin_birth_key(stated, valid, iin), None);
+        }
+        for status in [iin_status::INVALID_DIGITS, iin_status::MISSING] {
+            assert_eq!(contradicting_iin_birth_key(19_850_101, status, iin), None);
+        }
+    }
 
     #[test]
     fn effective_birth_key_prefers_what_the_record_says_most_precisely() {

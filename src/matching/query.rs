@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tanu_index::date::{PartialDate, parse_date};
 use tanu_index::iin::{Iin, IinError};
-use tanu_index::name::{NormalizedName, is_particle, normalize_name, patronymic_root, skeleton};
+use tanu_index::name::{NormalizedName, given_and_patronymic_swapped, normalize_name};
 
 /// Longest accepted name field, in bytes.
 pub const MAX_NAME_BYTES: usize = 256;
@@ -101,30 +101,6 @@ pub struct Query {
     pub name: NormalizedName,
     pub birth_date: Option<PartialDate>,
     pub as_of: NaiveDate,
-}
-
-/// Whether the given-name field holds a patronymic (Еділұлы, Нурланович, or a father's name and
-/// its particle as two words, Болат ұлы) and the patronymic field a name without one (Нұрлан):
-/// the two fields were filled the wrong way round, and the query is read with them swapped. No
-/// given name is a patronymic (a short one ending like a suffix, such as Гули, has no root of its
-/// own, and -сұлу names are kept apart), so an honest query never swaps; a given name followed
-/// by its patronymic in one field (Ерлан Нурланович) is not one either, and stays as written.
-fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
-    let mut words = given.split_whitespace();
-    let one_patronymic = match (words.next(), words.next(), words.next()) {
-        (Some(_), None, _) => true,
-        (Some(_), Some(particle), None) => is_particle(&skeleton(particle)),
-        _ => false,
-    };
-    let (given_skel, patronymic_skel) = (skeleton(given), skeleton(patronymic));
-    // -улу ends given names too (Айсұлу, Ақсұлу: "beauty"), and a patronymic field may hold the
-    // bare father's name, so only the Kyrgyz -уулу counts here.
-    let given_name_ending = given_skel.ends_with("ulu") && !given_skel.ends_with("uulu");
-    one_patronymic
-        && !given_name_ending
-        && patronymic_root(&given_skel).is_some()
-        && !patronymic_skel.is_empty()
-        && patronymic_root(&patronymic_skel).is_none()
 }
 
 fn check_name(field: &str, value: &str, required: bool) -> Result<(), QueryError> {
@@ -275,6 +251,15 @@ mod tests {
             assert_eq!(q.name.given, good.name.given, "{given}");
             assert_eq!(q.name.patronymic_root, good.name.patronymic_root, "{given}");
         }
+        // A -сұлу given name in the patronymic field is no patronymic: swapped too.
+        let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+        v["given_name"] = serde_json::json!("Нұрланқызы");
+        v["patronymic"] = serde_json::json!("Айсұлу");
+        let q = Query::from_json_line(v.to_string().as_bytes(), today()).unwrap();
+        assert_eq!(
+            (q.given_name.as_str(), q.patronymic.as_deref()),
+            ("Айсұлу", Some("Нұрланқызы"))
+        );
         // Two patronymics, a short name ending like a suffix (Гули), a patronymic written as two
         // words, or no patronymic at all: read as written.
         for (given, patronymic) in [

@@ -490,6 +490,10 @@ pub fn could_match_screen(
     memo: &mut TermMemo,
 ) -> Option<bool> {
     if !dates.passes(row.birth_key.to_native()) {
+        // The record's IIN may give another date (`could_match` reads it).
+        if row.flags.to_native() & screen_flags::IIN_OTHER_BIRTH != 0 {
+            return None;
+        }
         return Some(false);
     }
     if q.given.is_empty() {

@@ -5,6 +5,8 @@
 
 /// Turkic patronymic suffixes after skeleton: ұлы/улы/uly, қызы/кызы/kyzy/qyzy, уулу (Kyrgyz),
 /// оглы/oğlu (Azerbaijani), ўғли/o'g'li (Uzbek), гызы. Longest first where one ends another.
+/// The loose -улу (ұлы mistyped) is not read in given names ending in -сұлу (Айсұлу, Жансұлу:
+/// "beauty"), which are not patronymics (`SULU_NAME`).
 const TURKIC: &[&str] = &["uulu", "ugli", "ogli", "oglu", "kizi", "gizi", "uli", "ulu"];
 
 /// Russian (and Ukrainian) patronymic suffixes after skeleton, longest first; "vich"/"vna" catch
@@ -12,6 +14,9 @@ const TURKIC: &[&str] = &["uulu", "ugli", "ogli", "oglu", "kizi", "gizi", "uli",
 const RUSSIAN: &[&str] = &[
     "ovich", "evich", "ovna", "evna", "ichna", "ivna", "vich", "vna", "ich",
 ];
+
+/// The ending of the -сұлу given names, which the loose suffix "ulu" must not split.
+const SULU_NAME: &str = "sulu";
 
 /// A patronymic root is at least this many letters, so short given names ending like a suffix
 /// ("Гули") are not taken for patronymics.
@@ -50,6 +55,12 @@ pub(crate) fn canon_root(s: &str) -> String {
     }
 }
 
+/// Whether the skeleton ends in the patronymic suffix `suf` (a -сұлу given name does not end in
+/// the loose -улу).
+fn has_suffix(skel: &str, suf: &str) -> bool {
+    skel.ends_with(suf) && !(suf == "ulu" && skel.ends_with(SULU_NAME))
+}
+
 /// The root and the kind of patronymic, if the skeleton is one.
 pub(crate) fn patronymic_split(skel: &str) -> Option<(String, PatronymicKind)> {
     for (list, kind) in [
@@ -57,6 +68,9 @@ pub(crate) fn patronymic_split(skel: &str) -> Option<(String, PatronymicKind)> {
         (RUSSIAN, PatronymicKind::Russian),
     ] {
         for suf in list {
+            if !has_suffix(skel, suf) {
+                continue;
+            }
             if let Some(root) = skel.strip_suffix(suf)
                 && root.len() >= MIN_ROOT
             {
@@ -88,7 +102,10 @@ pub fn patronymic_sex(skel: &str) -> Option<crate::source::Sex> {
     if FEMALE.iter().any(|suf| skel.ends_with(suf)) {
         return Some(Sex::Female);
     }
-    let male = TURKIC.iter().chain(RUSSIAN).any(|suf| skel.ends_with(suf));
+    let male = TURKIC
+        .iter()
+        .chain(RUSSIAN)
+        .any(|suf| has_suffix(skel, suf));
     male.then_some(Sex::Male)
 }
 

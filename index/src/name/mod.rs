@@ -148,6 +148,27 @@ pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>)
     }
 }
 
+/// Whether the given-name field holds a patronymic (Еділұлы, Нурланович, or a father's name and
+/// its particle as two words, Болат ұлы) and the patronymic field a name without one (Нұрлан):
+/// the two fields were filled the wrong way round. A query is read with them swapped; the index
+/// builder normalises a record's name swapped and keeps its fields as the record writes them. No
+/// given name is a patronymic (a short one ending like a suffix, such as Гули, has no root of its
+/// own, and -сұлу names do not end in the patronymic -улу), so an honest name never swaps; a given name followed
+/// by its patronymic in one field (Ерлан Нурланович) is not one either, and stays as written.
+pub fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
+    let mut words = given.split_whitespace();
+    let one_patronymic = match (words.next(), words.next(), words.next()) {
+        (Some(_), None, _) => true,
+        (Some(_), Some(particle), None) => is_particle(&skeleton(particle)),
+        _ => false,
+    };
+    let (given_skel, patronymic_skel) = (skeleton(given), skeleton(patronymic));
+    one_patronymic
+        && patronymic_root(&given_skel).is_some()
+        && !patronymic_skel.is_empty()
+        && patronymic_root(&patronymic_skel).is_none()
+}
+
 /// Whether two single name parts (raw text) could be the same name: equal skeletons, equal
 /// surname stems, equal patronymic roots, or equal phonetic keys.
 pub fn parts_meet(a: &str, b: &str) -> bool {

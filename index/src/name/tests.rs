@@ -289,6 +289,12 @@ fn stems_and_roots() {
     assert_eq!(root("Гули"), None);
     assert_eq!(root("ұлы"), None);
     assert_eq!(root("Жумабаевич"), root("Жұмабайұлы"));
+    // The loose -улу is a patronymic, but not in the -сұлу given names.
+    assert_eq!(root("Серикулу"), serik);
+    assert_eq!(root("Асанбек уулу"), Some(skeleton("Асанбек")));
+    for given in ["Айсұлу", "Жансұлу", "Ақсұлу", "AISULU"] {
+        assert_eq!(root(given), None, "{given}");
+    }
 }
 
 #[test]
@@ -336,6 +342,12 @@ fn split_full_name_forms() {
     assert_eq!(s.given_name, "");
     let s = split_full_name("ұлы");
     assert_eq!(s.surname, "ұлы");
+    // A -сұлу given name is no patronymic.
+    let s = split_full_name("Серікова Айсұлу");
+    assert_eq!(
+        (s.surname.as_str(), s.given_name.as_str(), s.patronymic),
+        ("Серікова", "Айсұлу", None)
+    );
 }
 
 #[test]
@@ -476,4 +488,5 @@ fn patronymics_state_the_sex() {
         assert_eq!(sex(p), Some(Sex::Male), "{p}");
     }
     assert_eq!(sex("Нурлан"), None);
+    assert_eq!(sex("Айсұлу"), None);
 }
