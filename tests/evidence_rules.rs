@@ -10,7 +10,8 @@
 //! woman whose surname alone differs (given name, patronymic and full birth date agree); a birth
 //! year one off across a decade never rules out, nor does a record's 1 January without an IIN; a
 //! record is found under both dates when its valid IIN contradicts its stated one, and a record
-//! with its given name and patronymic filled the wrong way round is read the right way round.
+//! with its given name and patronymic filled the wrong way round is read the right way round; a
+//! given name written as its initial says nothing when the other name starts with it.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -154,6 +155,10 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         person("J2", "Қуанышев", "Ержан", Some("Болатұлы"), "1963-01-01")
             .replace(r#""iin":null"#, &format!(r#""iin":"{digits}""#)),
     );
+    // K1 and K2 write the given name and patronymic as initials; K2 states only a year and
+    // month. Neither has an IIN.
+    lines.push(person("K1", "Жұмағұлов", "Е.", Some("Н."), "1987-04-12"));
+    lines.push(person("K2", "Құдайбергенов", "Д.", Some("С."), "1971-03"));
     // R1 has its given name and patronymic filled the wrong way round.
     lines.push(person(
         "R1",
@@ -773,5 +778,50 @@ fn a_given_name_and_patronymic_filled_the_wrong_way_round_still_match() {
         let r1 = candidate(&d, "R1");
         assert_eq!(level(r1, "given_name"), "exact", "{given}");
         assert_eq!(level(r1, "patronymic"), "exact", "{given}");
+    }
+}
+
+#[test]
+fn a_given_name_written_as_its_initial_agrees_with_a_name_it_starts() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // K1 is Жұмағұлов Е. Н., 1987-04-12: found on the date, the initials `missing`.
+    for (given, patronymic) in [("Ерлан", Some("Нұрланұлы")), ("Е.", None)] {
+        let d = decide(&engine, "Жұмағұлов", given, patronymic, "1987-04-12", None);
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let k1 = candidate(&d, "K1");
+        assert_eq!(level(k1, "given_name"), "missing", "{given}");
+        assert_eq!(k1.explanation.ruled_out, None);
+    }
+    // Another initial is another name.
+    let d = decide(
+        &engine,
+        "Жұмағұлов",
+        "Асхат",
+        Some("Нұрланұлы"),
+        "1987-04-12",
+        None,
+    );
+    assert!(
+        d.candidates
+            .iter()
+            .all(|c| c.person_id != "K1" || c.explanation.ruled_out.is_some()),
+        "{d:?}"
+    );
+    // K2 (Құдайбергенов Д. С., 1971-03) has no name key of the query's: found under the
+    // initial on the year and month, and reviewed as a sparse record agreeing with all it holds.
+    for date in ["1971-03-08", "1971-03"] {
+        let d = decide(
+            &engine,
+            "Құдайбергенов",
+            "Дәурен",
+            Some("Серікұлы"),
+            date,
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{date}: {d:?}");
+        assert!(
+            candidate(&d, "K2").explanation.review_reason.is_some(),
+            "{date}"
+        );
     }
 }

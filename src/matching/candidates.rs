@@ -4,7 +4,7 @@
 //! given name), de-duplicated, each path capped so a very common name cannot blow up a query.
 //! It must never score or decide.
 
-use crate::matching::compare::BirthProbe;
+use crate::matching::compare::{BirthProbe, INITIAL_MAX_LETTERS};
 use crate::matching::query::QueryKind;
 use crate::matching::scoring::{QueryFeatures, TermMemo, terms_could_match};
 use tanu_index::date::PartialDate;
@@ -353,25 +353,49 @@ pub fn collect(
     // no IIN that gives the rest), under the query's own given name: the name keys reach them
     // only when another name part agrees as a key, so a mistyped surname (Ашметов for Ахметов,
     // Зайев for Зайцев) would lose them. Rows sort by given name within a date, so this is a
-    // binary search per date, not a scan.
-    if let Some(given_row) = own_given {
-        let mut partial_keys: Vec<u32> = Vec::with_capacity(2 * dates.len());
-        for d in &dates {
-            for p in [
-                PartialDate { day: None, ..*d },
-                PartialDate {
-                    month: None,
-                    day: None,
-                    ..*d
-                },
-            ] {
-                if !partial_keys.contains(&p.to_key()) {
-                    partial_keys.push(p.to_key());
-                }
+    // binary search per date and name, not a scan.
+    // Records that write the given name as its initial (Д. for Дильшод: no name key of theirs is
+    // the query's) are looked up the same way under the initial's spellings (one and two
+    // letters), on those keys and on the query's own partial date; on a full date the birth-date
+    // block above holds them.
+    let mut initial_rows: Vec<u32> = Vec::new();
+    for n in 1..=INITIAL_MAX_LETTERS.min(q.given.len().saturating_sub(1)) {
+        if let Some(row) = q.given.get(..n).and_then(|p| index.term_row(p)) {
+            initial_rows.push(row);
+        }
+    }
+    let mut partial_keys: Vec<(u32, bool)> = Vec::with_capacity(2 * dates.len() + 2);
+    let mut add_key =
+        |key: u32, own_given_too: bool| match partial_keys.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, own)) => *own |= own_given_too,
+            None => partial_keys.push((key, own_given_too)),
+        };
+    for d in &dates {
+        for p in [
+            PartialDate { day: None, ..*d },
+            PartialDate {
+                month: None,
+                day: None,
+                ..*d
+            },
+        ] {
+            add_key(p.to_key(), true);
+        }
+    }
+    if !initial_rows.is_empty() {
+        for d in [q.birth, q.birth_alt].into_iter().flatten() {
+            if d.full().is_none() {
+                add_key(d.to_key(), false);
             }
         }
-        for key in partial_keys {
-            let rows = index.by_birth_key(key);
+    }
+    for (key, own_given_too) in partial_keys {
+        let own = own_given.filter(|_| own_given_too);
+        if own.is_none() && initial_rows.is_empty() {
+            continue;
+        }
+        let rows = index.by_birth_key(key);
+        for given_row in own.into_iter().chain(initial_rows.iter().copied()) {
             let row_key = birth_row_key(key, given_row);
             let start = rows.partition_point(|e| e.key.to_native() < row_key);
             let same = rows[start..].partition_point(|e| e.key.to_native() == row_key);

@@ -410,6 +410,39 @@ fn fold_case_by_tables(c: char) -> char {
     }
 }
 
+/// Letters a given-name skeleton has at most to be read as an initial (Е., Ж, Sh.): every
+/// letter's skeleton is one or two letters long. Given names that short are all but unknown
+/// (Ли, a surname in the given name's place, is the one the generator writes).
+pub const INITIAL_MAX_LETTERS: usize = 2;
+
+/// Whether one of two given-name skeletons is an initial (`INITIAL_MAX_LETTERS`) that the other
+/// starts with: Е. and Ерлан, Ш. and Шынар (sh), but not Ж. and Зарина.
+#[inline]
+pub fn initial_agrees(a: &[u8], b: &[u8]) -> bool {
+    !a.is_empty()
+        && !b.is_empty()
+        && a.len().min(b.len()) <= INITIAL_MAX_LETTERS
+        && (a.starts_with(b) || b.starts_with(a))
+}
+
+/// Compare given names: an initial on either side (old records write "Жумабаев Е.Н.") says
+/// nothing when the other name starts with it (`missing`), and differs otherwise; other names
+/// by `part_level`.
+#[inline]
+pub fn given_level(q_skel: &str, q_phon: &str, c_skel: &str, c_phon: &str) -> u8 {
+    if !q_skel.is_empty()
+        && !c_skel.is_empty()
+        && q_skel.len().min(c_skel.len()) <= INITIAL_MAX_LETTERS
+    {
+        return if initial_agrees(q_skel.as_bytes(), c_skel.as_bytes()) {
+            level::part::MISSING
+        } else {
+            level::part::DIFFERENT
+        };
+    }
+    part_level(q_skel, q_phon, c_skel, c_phon)
+}
+
 /// Compare given names or patronymic roots.
 #[inline]
 pub fn part_level(q_skel: &str, q_phon: &str, c_skel: &str, c_phon: &str) -> u8 {
@@ -736,6 +769,46 @@ mod tests {
         assert!(surname_word_agrees("Ли Ан", "Ан"));
         assert!(!surname_word_agrees("Ли Ан", "Ю"));
         assert!(!surname_word_agrees(" - ", "-"));
+    }
+
+    #[test]
+    fn a_given_name_initial_says_nothing_when_it_agrees_and_differs_when_not() {
+        use tanu_index::name::skeleton;
+        let level = |a: &str, b: &str| given_level(&skeleton(a), "", &skeleton(b), "");
+        for (initial, name) in [
+            ("Е.", "Ерлан"),
+            ("Ж", "Жанар"),
+            ("Ш.", "Шынар"),
+            ("Sh.", "Шынар"),
+            ("Ю.", "Юлия"),
+        ] {
+            assert_eq!(
+                level(initial, name),
+                level::part::MISSING,
+                "{initial} {name}"
+            );
+            assert_eq!(
+                level(name, initial),
+                level::part::MISSING,
+                "{name} {initial}"
+            );
+            assert!(initial_agrees(
+                skeleton(initial).as_bytes(),
+                skeleton(name).as_bytes()
+            ));
+        }
+        for (initial, name) in [("Е.", "Асхат"), ("Ж.", "Зарина"), ("Ш.", "Сабина")]
+        {
+            assert_eq!(
+                level(initial, name),
+                level::part::DIFFERENT,
+                "{initial} {name}"
+            );
+        }
+        // Two full names are compared as before; an empty side is missing.
+        assert_eq!(level("Ерлан", "Ерлан"), level::part::EXACT);
+        assert_eq!(level("Ерлан", "Асхат"), level::part::DIFFERENT);
+        assert_eq!(level("", "Е."), level::part::MISSING);
     }
 
     /// Every pair of strings over three letters up to five long: neither Jaro-Winkler bound

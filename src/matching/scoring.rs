@@ -5,9 +5,10 @@
 
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
-    IinSide, WrittenLetters, birth_level, common_prefix, digits_of, iin_level, january_first_of,
-    jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets, one_edit_or_similar_possible,
-    part_level, shared_letter_buckets, shared_letters_bound, surname_level, surname_word_agrees,
+    INITIAL_MAX_LETTERS, IinSide, WrittenLetters, birth_level, common_prefix, digits_of,
+    given_level, iin_level, initial_agrees, january_first_of, jaro_winkler_bound_allows,
+    jaro_winkler_bytes, letter_buckets, one_edit_or_similar_possible, part_level,
+    shared_letter_buckets, shared_letters_bound, surname_level, surname_word_agrees,
     within_one_edit, written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
@@ -576,7 +577,9 @@ fn card_compatible_portable(
     {
         return true;
     }
-    if len != TERM_SHAPE_LONG {
+    // An initial on either side is decided on the card (`initial_agrees`).
+    let initial = usize::from(len) <= INITIAL_MAX_LETTERS || q.given.len() <= INITIAL_MAX_LETTERS;
+    if len != TERM_SHAPE_LONG && !initial {
         let len = usize::from(len);
         let bound = shared_letters_bound(q.given_letters, q.given.len(), shape as u32, len);
         // Equal spellings share every letter, so the bound never rejects them.
@@ -611,7 +614,8 @@ fn card_compatible_portable(
 /// letters or more); Jaro-Winkler ≥ 0.80; or, with at least `CLOSE_MIN_LETTERS` letters each,
 /// different in one window of at most two letters (`keys::within_one_window`: a typo in a letter
 /// that transliterates to two, Асцат / Асхат, is one edit as written but two here, and the screen
-/// must not drop what scoring calls `close` as written, `written_close`). The letters the two
+/// must not drop what scoring calls `close` as written, `written_close`); or an initial the other
+/// starts with (`compare::initial_agrees`, which `given_level` reads as `missing`). The letters the two
 /// share, counted exactly, decide which of the three tests can pass; most pairs of unrelated
 /// names pass none, and then none runs.
 #[inline(always)]
@@ -625,6 +629,9 @@ fn skeletons_compatible(q: &[u8], q_buckets: &[u16; 32], c: &[u8]) -> bool {
     } else {
         shared_letter_buckets(q_buckets, c)
     };
+    if lq.min(lc) <= INITIAL_MAX_LETTERS && initial_agrees(q, c) {
+        return true;
+    }
     (lq.min(lc) >= 2
         && lq.abs_diff(lc) <= 1
         && common + 1 >= lq.max(lc)
@@ -693,7 +700,7 @@ fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> Na
     let c_patr = c.patronymic_root.as_ref().map_or("", |s| s.as_str());
     let c_patr_phon = c.patronymic_phon.as_str();
     let g = written_close(
-        part_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon),
+        given_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon),
         &q.given_written_letters,
         &c.given_name,
     );
@@ -840,7 +847,8 @@ fn married_name_pattern(levels: [u8; 6]) -> bool {
 
 /// Why a candidate below the `possible` threshold (with iin level `missing`, not ruled out) is
 /// reviewed, if it is: every name part one side holds agrees with the other's, exactly or but for
-/// a typo, with no other sex, and
+/// a typo (a given name written as its initial agrees with a name it starts), with no other sex,
+/// and
 /// - one side holds neither an IIN nor a full birth date (a sparse record: only a year or a year
 ///   and month, or a 1 January read as the year (`compare::january_first_of`); or a query giving
 ///   no IIN and at most a partial date) and the date agrees within
@@ -874,10 +882,10 @@ fn sparse_agreement(
         surname,
         level::surname::EXACT | level::surname::STEM | level::surname::PHONETIC
     ) || (surname == level::surname::CLOSE && surname_typo()))
-        && matches!(
+        && (matches!(
             given,
             level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
-        )
+        ) || (given == level::part::MISSING && initial_given(q, name)))
         && patronymic != level::part::DIFFERENT;
     if !names_agree || sex == level::sex::DIFFERENT {
         return None;
@@ -893,6 +901,12 @@ fn sparse_agreement(
     } else {
         None
     }
+}
+
+/// Whether both sides give a given name and the level `missing` came from an initial that the
+/// other name starts with (`compare::given_level`): the initial agrees with all there is.
+fn initial_given(q: &QueryFeatures, name: Option<&ArchivedNameEntry>) -> bool {
+    name.is_some_and(|n| initial_agrees(q.given.as_bytes(), n.given_skel.as_bytes()))
 }
 
 /// The registry side's IIN, its own birth date and sex.
@@ -1312,7 +1326,9 @@ mod tests {
                 || q == c
                 || (q.len().min(c.len()) >= 2 && within_one_edit(&q, &c))
                 || crate::matching::compare::jaro_winkler(&q, &c) >= LOOSE_GIVEN_JW
-                || (q.len().min(c.len()) >= CLOSE_MIN_LETTERS && within_one_window(&q, &c));
+                || (q.len().min(c.len()) >= CLOSE_MIN_LETTERS && within_one_window(&q, &c))
+                || (q.len().min(c.len()) <= INITIAL_MAX_LETTERS
+                    && (q.starts_with(&c) || c.starts_with(&q)));
             let buckets = letter_buckets(q.as_bytes());
             prop_assert_eq!(skeletons_compatible(q.as_bytes(), &buckets, c.as_bytes()), defined);
         }
