@@ -358,9 +358,16 @@ pub fn collect(
     // the query's) are looked up the same way under the initial's spellings (one and two
     // letters), on those keys and on the query's own partial date; on a full date the birth-date
     // block above holds them.
+    // Only spellings the registry holds as given names (most registries hold no initials, and
+    // a search per date and spelling is not free).
     let mut initial_rows: Vec<u32> = Vec::new();
     for n in 1..=INITIAL_MAX_LETTERS.min(q.given.len().saturating_sub(1)) {
-        if let Some(row) = q.given.get(..n).and_then(|p| index.term_row(p)) {
+        if let Some(row) = q
+            .given
+            .get(..n)
+            .filter(|p| index.given_count(p) > 0)
+            .and_then(|p| index.term_row(p))
+        {
             initial_rows.push(row);
         }
     }
