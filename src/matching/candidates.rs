@@ -357,9 +357,8 @@ pub fn collect(
     // Records that write the given name as its initial (Д. for Дильшод: no name key of theirs is
     // the query's) are looked up the same way under the initial's spellings (one and two
     // letters), on those keys and on the query's own partial date; on a full date the birth-date
-    // block above holds them.
-    // Only spellings the registry holds as given names (most registries hold no initials, and
-    // a search per date and spelling is not free).
+    // block above holds them. Only spellings the registry holds as given names are searched:
+    // most registries hold no initials, and a search per date and spelling is not free.
     let mut initial_rows: Vec<u32> = Vec::new();
     for n in 1..=INITIAL_MAX_LETTERS.min(q.given.len().saturating_sub(1)) {
         if let Some(row) = q

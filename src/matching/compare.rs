@@ -426,12 +426,13 @@ pub fn initial_agrees(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Compare given names: an initial on either side (old records write "Жумабаев Е.Н.") says
-/// nothing when the other name starts with it (`missing`), and differs otherwise; other names
-/// by `part_level`.
+/// nothing when the other name starts with it (`missing`), and differs otherwise; other names,
+/// and two equal spellings however short (Ли and Ли), by `part_level`.
 #[inline]
 pub fn given_level(q_skel: &str, q_phon: &str, c_skel: &str, c_phon: &str) -> u8 {
     if !q_skel.is_empty()
         && !c_skel.is_empty()
+        && q_skel != c_skel
         && q_skel.len().min(c_skel.len()) <= INITIAL_MAX_LETTERS
     {
         return if initial_agrees(q_skel.as_bytes(), c_skel.as_bytes()) {
@@ -809,6 +810,7 @@ mod tests {
         assert_eq!(level("Ерлан", "Ерлан"), level::part::EXACT);
         assert_eq!(level("Ерлан", "Асхат"), level::part::DIFFERENT);
         assert_eq!(level("", "Е."), level::part::MISSING);
+        assert_eq!(level("Ли", "Ли"), level::part::EXACT);
     }
 
     /// Every pair of strings over three letters up to five long: neither Jaro-Winkler bound

@@ -153,8 +153,9 @@ pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>)
 /// the two fields were filled the wrong way round. A query is read with them swapped; the index
 /// builder normalises a record's name swapped and keeps its fields as the record writes them. No
 /// given name is a patronymic (a short one ending like a suffix, such as Гули, has no root of its
-/// own, and -сұлу names do not end in the patronymic -улу), so an honest name never swaps; a given name followed
-/// by its patronymic in one field (Ерлан Нурланович) is not one either, and stays as written.
+/// own, and -сұлу names do not end in the patronymic -улу), so an honest name never swaps; a
+/// given name followed by its patronymic in one field (Ерлан Нурланович) is not one either, and
+/// stays as written.
 pub fn given_and_patronymic_swapped(given: &str, patronymic: &str) -> bool {
     let mut words = given.split_whitespace();
     let one_patronymic = match (words.next(), words.next(), words.next()) {
