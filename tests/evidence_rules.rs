@@ -11,7 +11,8 @@
 //! year one off across a decade never rules out, nor does a record's 1 January without an IIN; a
 //! record is found under both dates when its valid IIN contradicts its stated one, and a record
 //! with its given name and patronymic filled the wrong way round is read the right way round; a
-//! given name written as its initial says nothing when the other name starts with it.
+//! given name written as its initial says nothing when the other name starts with it; a query IIN
+//! that contradicts the query's own birth date rules nothing out.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -828,4 +829,54 @@ fn a_given_name_written_as_its_initial_agrees_with_a_name_it_starts() {
             "{date}"
         );
     }
+}
+
+#[test]
+fn a_query_iin_contradicting_the_querys_own_date_rules_nothing_out() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // J2 (Қуанышев Ержан Болатұлы, 1963-01-01) has a valid IIN of that date. A query of the
+    // same person carrying a valid IIN of 1985-06-07, someone else's or mistyped past its
+    // check digit, contradicts its own date: the IINs differ, but that rules nothing out.
+    let wrong = iin_digits((1985, 6, 7), IinSex::Female, 3321);
+    let d = decide(
+        &engine,
+        "Қуанышев",
+        "Ержан",
+        Some("Болатұлы"),
+        "1963-01-01",
+        Some(&wrong),
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let j2 = candidate(&d, "J2");
+    assert_eq!(j2.explanation.ruled_out, None);
+    assert_eq!(level(j2, "iin"), "different_unverified");
+    let iin_note = j2
+        .explanation
+        .fields
+        .iter()
+        .find(|f| f.field == "iin")
+        .and_then(|f| f.note.clone())
+        .unwrap_or_default();
+    assert!(
+        iin_note.starts_with("query IIN encodes another birth date"),
+        "{iin_note}"
+    );
+    // Nor does its sex count: the IIN's woman against J2's man.
+    assert_ne!(level(j2, "sex"), "different");
+    // An IIN of the query's own date that is not J2's is another person's: ruled out.
+    let twin = iin_digits((1963, 1, 1), IinSex::Male, 8804);
+    let d = decide(
+        &engine,
+        "Қуанышев",
+        "Ержан",
+        Some("Болатұлы"),
+        "1963-01-01",
+        Some(&twin),
+    );
+    assert!(
+        d.candidates
+            .iter()
+            .all(|c| c.person_id != "J2" || c.explanation.ruled_out.is_some()),
+        "{d:?}"
+    );
 }

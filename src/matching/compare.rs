@@ -692,7 +692,7 @@ pub struct IinSide {
     /// Passes every check.
     pub valid: bool,
     /// Valid and consistent with the person's own stated birth date and sex (registry side), or
-    /// simply valid (query side).
+    /// valid and not contradicting the query's own birth date beyond a typo (query side).
     pub trusted: bool,
 }
 

@@ -251,13 +251,7 @@ impl Engine {
                     person_id: p.person_id.to_string(),
                     score: (probability(s.total) * 1e6).round() / 1e6,
                     band: s.band,
-                    explanation: explain(
-                        model,
-                        s,
-                        p,
-                        found_by::names(s.found_by),
-                        features.iin_restored,
-                    ),
+                    explanation: explain(model, s, p, found_by::names(s.found_by), &features),
                     record_damage: self.index.damage(s.person).map(|d| {
                         let unreadable = d.unreadable.len();
                         if unreadable == 0 {

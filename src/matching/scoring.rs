@@ -100,10 +100,16 @@ impl QueryFeatures {
         let (iin, iin_info) = match &query.iin {
             QueryIin::Missing => (None, None),
             QueryIin::Valid(iin) => {
+                // A valid IIN is trusted unless its date contradicts the query's own birth date
+                // beyond a typo: then it is someone else's IIN or a mistyped one that happens
+                // to pass its check digit, and must not rule the applicant's record out.
+                let from_iin = PartialDate::from(iin.birth_date());
                 let side = IinSide {
                     digits: *iin.digits(),
                     valid: true,
-                    trusted: true,
+                    trusted: query.birth_date.is_none_or(|b| {
+                        birth_level(Some(b), Some(from_iin)) != level::birth::DIFFERENT
+                    }),
                 };
                 let sex = match iin.sex() {
                     IinSex::Male => Sex::Male,
@@ -140,6 +146,8 @@ impl QueryFeatures {
                 }
             }
         };
+        // The sex of an IIN that contradicts the query's own date is as doubtful as its date.
+        let iin_trusted = iin.as_ref().is_some_and(|s| s.trusted);
         let birth = query.birth_date.or(iin_info.map(|(d, _)| d));
         let birth_alt = iin_info.map(|(d, _)| d).filter(|d| Some(*d) != birth);
         let population = index.name_population();
@@ -189,6 +197,7 @@ impl QueryFeatures {
             // A restored IIN counts as the valid IIN its date confirms.
             sex: query
                 .iin_sex()
+                .filter(|_| iin_trusted)
                 .or(iin_info.filter(|_| iin_restored).map(|(_, s)| s)),
             birth_confirmed: (matches!(query.iin, QueryIin::Valid(_)) || iin_restored)
                 && birth_alt.is_none(),
@@ -1185,15 +1194,31 @@ pub fn probability(total: f64) -> f64 {
 const QUERY_IIN_RESTORED: &str = "query IIN had lost its leading zeros (kept as a number): \
                                   compared with them put back, as its birth date confirms";
 
-/// The explanation of a scored candidate, for clerks.
-/// `query_iin_restored`: the query's IIN was restored (`QueryFeatures::iin_restored`).
+/// The `iin` note when the query's valid IIN contradicts the query's own birth date (not
+/// trusted: `QueryFeatures::new`).
+const QUERY_IIN_DOUBTED: &str = "query IIN encodes another birth date than the query states: \
+                                 compared, never trusted to rule anyone out";
+
+/// The explanation of a scored candidate, for clerks, with the query's features `q` (for the
+/// notes on the query's IIN).
 pub fn explain(
     model: &MatchModel,
     s: &Scored,
     p: &ArchivedPersonEntry,
     found_by: Vec<&'static str>,
-    query_iin_restored: bool,
+    q: &QueryFeatures,
 ) -> Explanation {
+    let query_note = if q.iin_restored {
+        Some(QUERY_IIN_RESTORED)
+    } else if q
+        .iin
+        .as_ref()
+        .is_some_and(|side| side.valid && !side.trusted)
+    {
+        Some(QUERY_IIN_DOUBTED)
+    } else {
+        None
+    };
     let name = p.names.get(s.name_index as usize).or(p.names.first());
     let name_note = name.map(|n| {
         let mut t = format!("{} {}", n.surname, n.given_name);
@@ -1241,10 +1266,10 @@ pub fn explain(
                         ),
                         _ => Some("registry IIN is invalid"),
                     };
-                    match (query_iin_restored, registry) {
-                        (false, registry) => registry.map(str::to_string),
-                        (true, None) => Some(QUERY_IIN_RESTORED.to_string()),
-                        (true, Some(registry)) => Some(format!("{QUERY_IIN_RESTORED}; {registry}")),
+                    match (query_note, registry) {
+                        (None, registry) => registry.map(str::to_string),
+                        (Some(query), None) => Some(query.to_string()),
+                        (Some(query), Some(registry)) => Some(format!("{query}; {registry}")),
                     }
                 }
                 Field::BirthDate => Some(birth_note(s, p)),
