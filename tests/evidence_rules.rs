@@ -12,7 +12,8 @@
 //! record is found under both dates when its valid IIN contradicts its stated one, and a record
 //! with its given name and patronymic filled the wrong way round is read the right way round; a
 //! given name written as its initial says nothing when the other name starts with it; a query IIN
-//! that contradicts the query's own birth date rules nothing out.
+//! that contradicts the query's own birth date rules nothing out; one part of a double given name
+//! is close to the whole.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -160,6 +161,17 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     // month. Neither has an IIN.
     lines.push(person("K1", "Жұмағұлов", "Е.", Some("Н."), "1987-04-12"));
     lines.push(person("K2", "Құдайбергенов", "Д.", Some("С."), "1971-03"));
+    // D2 has a double given name, written with a hyphen.
+    lines.push(
+        person(
+            "D2",
+            "Шмидт",
+            "Анна-Мария",
+            Some("Викторовна"),
+            "1984-05-06",
+        )
+        .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
     // R1 has its given name and patronymic filled the wrong way round.
     lines.push(person(
         "R1",
@@ -879,4 +891,47 @@ fn a_query_iin_contradicting_the_querys_own_date_rules_nothing_out() {
             .all(|c| c.person_id != "J2" || c.explanation.ruled_out.is_some()),
         "{d:?}"
     );
+}
+
+#[test]
+fn one_part_of_a_double_given_name_is_close_to_the_whole() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // D2 is Шмидт Анна-Мария Викторовна, 1984-05-06, with no IIN: either part alone is `close`,
+    // the whole `exact`; another name is still another name.
+    for (given, want) in [
+        ("Мария", "close"),
+        ("Анна", "close"),
+        ("Анна Мария", "exact"),
+    ] {
+        let d = decide(
+            &engine,
+            "Шмидт",
+            given,
+            Some("Викторовна"),
+            "1984-05-06",
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let d2 = candidate(&d, "D2");
+        assert_eq!(level(d2, "given_name"), want, "{given}");
+        assert_eq!(d2.explanation.ruled_out, None, "{given}");
+    }
+    let d = decide(
+        &engine,
+        "Шмидт",
+        "Ирина",
+        Some("Викторовна"),
+        "1984-05-06",
+        None,
+    );
+    assert!(
+        d.candidates
+            .iter()
+            .all(|c| c.person_id != "D2" || c.explanation.ruled_out.is_some()),
+        "{d:?}"
+    );
+    // The query's double given name against a record of one part: A1 is Оспанова Әсел.
+    let d = decide(&engine, "Оспанова", "Әсел-Гүлнар", None, "1992-09-09", None);
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    assert_eq!(level(candidate(&d, "A1"), "given_name"), "close");
 }

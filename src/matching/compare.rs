@@ -425,6 +425,35 @@ pub fn initial_agrees(a: &[u8], b: &[u8]) -> bool {
         && (a.starts_with(b) || b.starts_with(a))
 }
 
+/// Letters the shorter given name must have for `given_part_of` (Әлі of Әлі-Сұлтан; the
+/// initials of `INITIAL_MAX_LETTERS` are another rule).
+pub const GIVEN_PART_MIN_LETTERS: usize = 3;
+
+/// Whether the shorter of two given-name skeletons begins or ends the longer, both it and the
+/// rest having at least `GIVEN_PART_MIN_LETTERS` letters: Мария in Анна-Мария (annamariia), Әлі
+/// in Әлі-Сұлтан. A
+/// double given name of which the other side gives one part is never ruled out as another name;
+/// it compares `close` when the longer is written in parts (`written_in_parts`).
+#[inline]
+pub fn given_part_of(a: &[u8], b: &[u8]) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    // The first and last letters first: most pairs differ there, without a `memcmp` call.
+    short.len() >= GIVEN_PART_MIN_LETTERS
+        && long.len() >= short.len() + GIVEN_PART_MIN_LETTERS
+        && ((long[0] == short[0] && long.starts_with(short))
+            || (long[long.len() - 1] == short[short.len() - 1] && long.ends_with(short)))
+}
+
+/// Whether a given name as written has two parts or more, split by a hyphen or a space
+/// (Анна-Мария, Әлі Сұлтан).
+pub fn written_in_parts(written: &str) -> bool {
+    written
+        .split(|c: char| c == '-' || c.is_whitespace())
+        .filter(|p| p.chars().any(char::is_alphabetic))
+        .nth(1)
+        .is_some()
+}
+
 /// Compare given names: an initial on either side (old records write "Жумабаев Е.Н.") says
 /// nothing when the other name starts with it (`missing`), and differs otherwise; other names,
 /// and two equal spellings however short (Ли and Ли), by `part_level`.
@@ -811,6 +840,27 @@ mod tests {
         assert_eq!(level("Ерлан", "Асхат"), level::part::DIFFERENT);
         assert_eq!(level("", "Е."), level::part::MISSING);
         assert_eq!(level("Ли", "Ли"), level::part::EXACT);
+    }
+
+    #[test]
+    fn one_part_of_a_double_given_name() {
+        use tanu_index::name::skeleton;
+        let part_of =
+            |a: &str, b: &str| given_part_of(skeleton(a).as_bytes(), skeleton(b).as_bytes());
+        assert!(part_of("Мария", "Анна-Мария"));
+        assert!(part_of("Анна-Мария", "Анна"));
+        assert!(part_of("Әлі", "Әлі-Сұлтан"));
+        assert!(part_of("Сұлтан", "Әлісұлтан"));
+        // Equal names, two-letter parts and names inside others are not parts.
+        assert!(!part_of("Анна", "Анна"));
+        assert!(!part_of("Ли", "Лиана"));
+        assert!(!part_of("Мари", "Анна-Мария"));
+        // The rest must be a name too: Ерлан is no part of Ерланы.
+        assert!(!part_of("Ерлан", "Ерланы"));
+        assert!(written_in_parts("Анна-Мария"));
+        assert!(written_in_parts(" Әлі  Сұлтан "));
+        assert!(!written_in_parts("Әлісұлтан"));
+        assert!(!written_in_parts("Анна - "));
     }
 
     /// Every pair of strings over three letters up to five long: neither Jaro-Winkler bound

@@ -5,11 +5,12 @@
 
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
-    INITIAL_MAX_LETTERS, IinSide, WrittenLetters, birth_level, common_prefix, digits_of,
-    given_level, iin_level, initial_agrees, january_first_of, jaro_winkler_bound_allows,
-    jaro_winkler_bytes, letter_buckets, one_edit_or_similar_possible, part_level,
-    shared_letter_buckets, shared_letters_bound, surname_level, surname_word_agrees,
-    within_one_edit, written_within_two_edits,
+    GIVEN_PART_MIN_LETTERS, INITIAL_MAX_LETTERS, IinSide, WrittenLetters, birth_level,
+    common_prefix, digits_of, given_level, given_part_of, iin_level, initial_agrees,
+    january_first_of, jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets,
+    one_edit_or_similar_possible, part_level, shared_letter_buckets, shared_letters_bound,
+    surname_level, surname_word_agrees, within_one_edit, written_in_parts,
+    written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -21,7 +22,7 @@ use tanu_index::format::{
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex, without_separators};
 use tanu_index::keys::{NamePair, within_one_edit_bytes, within_one_window};
-use tanu_index::name::{patronymic_root, patronymic_sex, phonetic_key, skeleton};
+use tanu_index::name::{is_particle, patronymic_root, patronymic_sex, phonetic_key, skeleton};
 use tanu_index::reader::RegistryIndex;
 use tanu_index::source::Sex;
 
@@ -54,6 +55,9 @@ pub struct QueryFeatures {
     /// for `written_one_edit` against every candidate.
     pub surname_written_letters: WrittenLetters,
     pub given_written_letters: WrittenLetters,
+    /// The given-name field holds a double given name written in parts (Анна-Мария; a
+    /// patronymic written after the name is no part): `compare::written_in_parts`.
+    pub given_in_parts: bool,
     pub patronymic_written_letters: Option<WrittenLetters>,
     pub iin: Option<IinSide>,
     /// `iin` is the query's digits with the leading zeros a spreadsheet dropped put back
@@ -188,6 +192,18 @@ impl QueryFeatures {
             patronymic_written: query.patronymic.clone(),
             surname_written_letters: WrittenLetters::new(&query.surname),
             given_written_letters: WrittenLetters::new(&query.given_name),
+            given_in_parts: written_in_parts(&query.given_name)
+                && query
+                    .given_name
+                    .split(|c: char| c == '-' || c.is_whitespace())
+                    .map(skeleton)
+                    .filter(|s| {
+                        !s.is_empty()
+                            && !is_particle(s)
+                            && tanu_index::name::patronymic_root(s).is_none()
+                    })
+                    .nth(1)
+                    .is_some(),
             patronymic_written_letters: query.patronymic.as_deref().map(WrittenLetters::new),
             patronymic_root,
             iin,
@@ -408,13 +424,14 @@ const CLOSE_MIN_LETTERS: usize = 4;
 const LOOSE_GIVEN_JW: f64 = 0.80;
 
 /// Whether the query's given name is compatible with one registry name's, in its given-name
-/// field (also as an initial, `compare::initial_agrees`) or (swapped order) in its surname
-/// field.
+/// field (also as an initial, `compare::initial_agrees`, or as one part of a double given name,
+/// `compare::given_part_of`) or (swapped order) in its surname field.
 fn entry_given_ok(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
     // Swapped order: the registry's surname field holds the given name (whatever its given-name
     // field holds: a married name can sit there).
     given_compatible(&q.given, &q.given_phon, &c.given_skel, &c.given_phon)
         || initial_agrees(q.given.as_bytes(), c.given_skel.as_bytes())
+        || given_part_of(q.given.as_bytes(), c.given_skel.as_bytes())
         || given_compatible(&q.given, "", &c.surname_skel, "")
 }
 
@@ -593,13 +610,23 @@ fn card_compatible_portable(
     // surname's never agrees as one (Ли, Ан, О are surnames).
     let initial = phonetic
         && (usize::from(len) <= INITIAL_MAX_LETTERS || q.given.len() <= INITIAL_MAX_LETTERS);
+    // Whether the shape leaves room for `skeletons_compatible`; when only a part of a double
+    // given name is possible, the card is read for `given_part_of` alone.
+    let mut similar_possible = true;
+    // Lengths that leave room for `given_part_of` (a long shape holds no length: room).
+    let mut part_possible = phonetic
+        && (len == TERM_SHAPE_LONG
+            || (usize::from(len).min(q.given.len()) >= GIVEN_PART_MIN_LETTERS
+                && usize::from(len).abs_diff(q.given.len()) >= GIVEN_PART_MIN_LETTERS));
     if len != TERM_SHAPE_LONG && !initial {
         let len = usize::from(len);
         let bound = shared_letters_bound(q.given_letters, q.given.len(), shape as u32, len);
-        // Equal spellings share every letter, so the bound never rejects them.
-        if !one_edit_or_similar_possible(q.given.len(), len, bound, LOOSE_GIVEN_JW)
-            && !given_typo_window_possible(q.given.len(), len, bound)
-        {
+        // Equal spellings share every letter, so the bound never rejects them; nor one that
+        // holds every letter of the other (a part of a double given name, `given_part_of`).
+        part_possible = part_possible && bound >= len.min(q.given.len());
+        similar_possible = one_edit_or_similar_possible(q.given.len(), len, bound, LOOSE_GIVEN_JW)
+            || given_typo_window_possible(q.given.len(), len, bound);
+        if !similar_possible && !part_possible {
             return false;
         }
     }
@@ -611,7 +638,8 @@ fn card_compatible_portable(
         let (c, c_phon) = v.map_or(("", ""), |v| (v.term.as_str(), v.phon.as_str()));
         let q_phon = if phonetic { q.given_phon.as_str() } else { "" };
         return given_compatible(&q.given, q_phon, c, if phonetic { c_phon } else { "" })
-            || (initial && initial_agrees(q.given.as_bytes(), c.as_bytes()));
+            || (initial && initial_agrees(q.given.as_bytes(), c.as_bytes()))
+            || (part_possible && given_part_of(q.given.as_bytes(), c.as_bytes()));
     }
     // Skeletons are ASCII: compared as bytes, with no UTF-8 validation on the way.
     let c = &card.bytes[..usize::from(card.len)];
@@ -621,8 +649,12 @@ fn card_compatible_portable(
     if phonetic && !q.given_phon.is_empty() && q.given_phon_hash == card.phon_hash.to_native() {
         return true;
     }
+    if !similar_possible {
+        return given_part_of(q.given.as_bytes(), c);
+    }
     (initial && initial_agrees(q.given.as_bytes(), c))
         || skeletons_compatible(q.given.as_bytes(), &q.given_buckets, c)
+        || (part_possible && given_part_of(q.given.as_bytes(), c))
 }
 
 /// `given_compatible` of two skeletons without their phonetic keys, the query's given name `q`
@@ -711,11 +743,22 @@ fn patronymic_compatible(q: &QueryFeatures, c: &ArchivedNameEntry) -> bool {
 fn best_name(model: &MatchModel, q: &QueryFeatures, c: &ArchivedNameEntry) -> NameScore {
     let c_patr = c.patronymic_root.as_ref().map_or("", |s| s.as_str());
     let c_patr_phon = c.patronymic_phon.as_str();
-    let g = written_close(
+    let mut g = written_close(
         given_level(&q.given, &q.given_phon, &c.given_skel, &c.given_phon),
         &q.given_written_letters,
         &c.given_name,
     );
+    // One part of a double given name written in parts on the other side (Мария / Анна-Мария).
+    if g == level::part::DIFFERENT
+        && given_part_of(q.given.as_bytes(), c.given_skel.as_bytes())
+        && if q.given.len() > c.given_skel.len() {
+            q.given_in_parts
+        } else {
+            written_in_parts(&c.given_name)
+        }
+    {
+        g = level::part::CLOSE;
+    }
     let straight = [
         surname_level(
             &q.surname,
