@@ -606,40 +606,96 @@ fn card_compatible_portable(
     {
         return true;
     }
-    // A given name's initial on either side is decided on the card (`initial_agrees`); a
-    // surname's never agrees as one (Ли, Ан, О are surnames).
-    let initial = phonetic
-        && (usize::from(len) <= INITIAL_MAX_LETTERS || q.given.len() <= INITIAL_MAX_LETTERS);
-    // Whether the shape leaves room for `skeletons_compatible`; when only a part of a double
-    // given name is possible, the card is read for `given_part_of` alone.
+    let (q_len, term_len) = (q.given.len(), usize::from(len));
+    // Most pairs can be neither an initial nor a part of a double given name by their lengths
+    // alone: the plain screen (a surname's spelling is never either: Ли, Ан, О are surnames).
+    if !phonetic
+        || (len != TERM_SHAPE_LONG
+            && term_len.min(q_len) > INITIAL_MAX_LETTERS
+            && term_len.abs_diff(q_len) < GIVEN_PART_MIN_LETTERS)
+    {
+        if len != TERM_SHAPE_LONG {
+            let bound = shared_letters_bound(q.given_letters, q_len, shape as u32, term_len);
+            // Equal spellings share every letter, so the bound never rejects them.
+            if !one_edit_or_similar_possible(q_len, term_len, bound, LOOSE_GIVEN_JW)
+                && !given_typo_window_possible(q_len, term_len, bound)
+            {
+                return false;
+            }
+        }
+        return card_screen(q, index, term, phonetic, CardTests::Plain);
+    }
+    // A given name's initial on either side is decided on the card (`initial_agrees`), and so
+    // is a part of a double given name (`given_part_of`) when the shape leaves it room (a long
+    // shape holds no length: room).
+    let initial = term_len <= INITIAL_MAX_LETTERS || q_len <= INITIAL_MAX_LETTERS;
+    let mut part_possible = len == TERM_SHAPE_LONG
+        || (term_len.min(q_len) >= GIVEN_PART_MIN_LETTERS
+            && term_len.abs_diff(q_len) >= GIVEN_PART_MIN_LETTERS);
     let mut similar_possible = true;
-    // Lengths that leave room for `given_part_of` (a long shape holds no length: room).
-    let mut part_possible = phonetic
-        && (len == TERM_SHAPE_LONG
-            || (usize::from(len).min(q.given.len()) >= GIVEN_PART_MIN_LETTERS
-                && usize::from(len).abs_diff(q.given.len()) >= GIVEN_PART_MIN_LETTERS));
     if len != TERM_SHAPE_LONG && !initial {
-        let len = usize::from(len);
-        let bound = shared_letters_bound(q.given_letters, q.given.len(), shape as u32, len);
-        // Equal spellings share every letter, so the bound never rejects them; nor one that
-        // holds every letter of the other (a part of a double given name, `given_part_of`).
-        part_possible = part_possible && bound >= len.min(q.given.len());
-        similar_possible = one_edit_or_similar_possible(q.given.len(), len, bound, LOOSE_GIVEN_JW)
-            || given_typo_window_possible(q.given.len(), len, bound);
+        let bound = shared_letters_bound(q.given_letters, q_len, shape as u32, term_len);
+        // A part holds every letter of the other spelling.
+        part_possible = part_possible && bound >= term_len.min(q_len);
+        similar_possible = one_edit_or_similar_possible(q_len, term_len, bound, LOOSE_GIVEN_JW)
+            || given_typo_window_possible(q_len, term_len, bound);
         if !similar_possible && !part_possible {
             return false;
         }
     }
+    let tests = if similar_possible {
+        CardTests::Extended {
+            initial,
+            part_possible,
+        }
+    } else {
+        CardTests::PartOnly
+    };
+    card_screen(q, index, term, phonetic, tests)
+}
+
+/// Which tests `card_screen` runs on a term's card.
+#[derive(Clone, Copy)]
+enum CardTests {
+    /// `skeletons_compatible` only.
+    Plain,
+    /// `skeletons_compatible`, and an initial (`initial_agrees`) or a part of a double given
+    /// name (`given_part_of`) where the lengths allow them.
+    Extended { initial: bool, part_possible: bool },
+    /// Only a part of a double given name is possible (the shape ruled out the rest).
+    PartOnly,
+}
+
+/// The card stage of `card_compatible_portable`: the term's skeleton (and phonetic key when
+/// `phonetic`) against the query's given name, by `tests`.
+#[inline(always)]
+fn card_screen(
+    q: &QueryFeatures,
+    index: &RegistryIndex,
+    term: u32,
+    phonetic: bool,
+    tests: CardTests,
+) -> bool {
     let Some(card) = index.term_card(term) else {
         return true;
+    };
+    let extra = |c: &[u8]| match tests {
+        CardTests::Plain => false,
+        CardTests::Extended {
+            initial,
+            part_possible,
+        } => {
+            (initial && initial_agrees(q.given.as_bytes(), c))
+                || (part_possible && given_part_of(q.given.as_bytes(), c))
+        }
+        CardTests::PartOnly => given_part_of(q.given.as_bytes(), c),
     };
     if card.len == TERM_CARD_LONG {
         let v = index.vocabulary_row(term);
         let (c, c_phon) = v.map_or(("", ""), |v| (v.term.as_str(), v.phon.as_str()));
         let q_phon = if phonetic { q.given_phon.as_str() } else { "" };
         return given_compatible(&q.given, q_phon, c, if phonetic { c_phon } else { "" })
-            || (initial && initial_agrees(q.given.as_bytes(), c.as_bytes()))
-            || (part_possible && given_part_of(q.given.as_bytes(), c.as_bytes()));
+            || extra(c.as_bytes());
     }
     // Skeletons are ASCII: compared as bytes, with no UTF-8 validation on the way.
     let c = &card.bytes[..usize::from(card.len)];
@@ -649,12 +705,10 @@ fn card_compatible_portable(
     if phonetic && !q.given_phon.is_empty() && q.given_phon_hash == card.phon_hash.to_native() {
         return true;
     }
-    if !similar_possible {
-        return given_part_of(q.given.as_bytes(), c);
+    if matches!(tests, CardTests::PartOnly) {
+        return extra(c);
     }
-    (initial && initial_agrees(q.given.as_bytes(), c))
-        || skeletons_compatible(q.given.as_bytes(), &q.given_buckets, c)
-        || (part_possible && given_part_of(q.given.as_bytes(), c))
+    skeletons_compatible(q.given.as_bytes(), &q.given_buckets, c) || extra(c)
 }
 
 /// `given_compatible` of two skeletons without their phonetic keys, the query's given name `q`
