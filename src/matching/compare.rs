@@ -431,9 +431,9 @@ pub const GIVEN_PART_MIN_LETTERS: usize = 3;
 
 /// Whether the shorter of two given-name skeletons begins or ends the longer, both it and the
 /// rest having at least `GIVEN_PART_MIN_LETTERS` letters: Мария in Анна-Мария (annamariia), Әлі
-/// in Әлі-Сұлтан. A
-/// double given name of which the other side gives one part is never ruled out as another name;
-/// it compares `close` when the longer is written in parts (`written_in_parts`).
+/// in Әлі-Сұлтан. A double given name of which the other side gives one part is never ruled out
+/// as another name; it compares `close` when the longer is written in parts
+/// (`written_in_parts`).
 #[inline]
 pub fn given_part_of(a: &[u8], b: &[u8]) -> bool {
     let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
@@ -444,14 +444,18 @@ pub fn given_part_of(a: &[u8], b: &[u8]) -> bool {
             || (long[long.len() - 1] == short[short.len() - 1] && long.ends_with(short)))
 }
 
-/// Whether a given name as written has two parts or more, split by a hyphen or a space
-/// (Анна-Мария, Әлі Сұлтан).
-pub fn written_in_parts(written: &str) -> bool {
+/// The parts of a given name as written, split by hyphens and spaces, each with a letter
+/// (Анна-Мария → Анна, Мария).
+pub fn written_parts(written: &str) -> impl Iterator<Item = &str> {
     written
         .split(|c: char| c == '-' || c.is_whitespace())
         .filter(|p| p.chars().any(char::is_alphabetic))
-        .nth(1)
-        .is_some()
+}
+
+/// Whether a given name as written has two parts or more (`written_parts`: Анна-Мария, Әлі
+/// Сұлтан).
+pub fn written_in_parts(written: &str) -> bool {
+    written_parts(written).nth(1).is_some()
 }
 
 /// Compare given names: an initial on either side (old records write "Жумабаев Е.Н.") says

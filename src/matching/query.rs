@@ -240,22 +240,23 @@ mod tests {
     #[test]
     fn a_given_name_and_patronymic_filled_the_wrong_way_round_are_swapped() {
         let good = Query::from_json_line(GOOD.as_bytes(), today()).unwrap();
-        for (given, patronymic) in [("Нұрланұлы", "Ерлан"), ("Нурланович", "Ерлан")]
-        {
+        // GOOD with these two fields.
+        let named = |given: &str, patronymic: Option<&str>| {
             let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
             v["given_name"] = serde_json::json!(given);
             v["patronymic"] = serde_json::json!(patronymic);
-            let q = Query::from_json_line(v.to_string().as_bytes(), today()).unwrap();
+            Query::from_json_line(v.to_string().as_bytes(), today()).unwrap()
+        };
+        for (given, patronymic) in [("Нұрланұлы", "Ерлан"), ("Нурланович", "Ерлан")]
+        {
+            let q = named(given, Some(patronymic));
             assert_eq!(q.given_name, "Ерлан", "{given}");
             assert_eq!(q.patronymic.as_deref(), Some(given));
             assert_eq!(q.name.given, good.name.given, "{given}");
             assert_eq!(q.name.patronymic_root, good.name.patronymic_root, "{given}");
         }
         // A -сұлу given name in the patronymic field is no patronymic: swapped too.
-        let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
-        v["given_name"] = serde_json::json!("Нұрланқызы");
-        v["patronymic"] = serde_json::json!("Айсұлу");
-        let q = Query::from_json_line(v.to_string().as_bytes(), today()).unwrap();
+        let q = named("Нұрланқызы", Some("Айсұлу"));
         assert_eq!(
             (q.given_name.as_str(), q.patronymic.as_deref()),
             ("Айсұлу", Some("Нұрланқызы"))
@@ -270,10 +271,7 @@ mod tests {
             ("Ерлан Нурланович", Some("Серік")),
             ("Нұрланұлы", None),
         ] {
-            let mut v: serde_json::Value = serde_json::from_str(GOOD).unwrap();
-            v["given_name"] = serde_json::json!(given);
-            v["patronymic"] = serde_json::json!(patronymic);
-            let q = Query::from_json_line(v.to_string().as_bytes(), today()).unwrap();
+            let q = named(given, patronymic);
             assert_eq!(q.given_name, given);
             assert_eq!(q.patronymic.as_deref(), patronymic);
         }

@@ -9,7 +9,7 @@ use crate::matching::compare::{
     common_prefix, digits_of, given_level, given_part_of, iin_level, initial_agrees,
     january_first_of, jaro_winkler_bound_allows, jaro_winkler_bytes, letter_buckets,
     one_edit_or_similar_possible, part_level, shared_letter_buckets, shared_letters_bound,
-    surname_level, surname_word_agrees, within_one_edit, written_in_parts,
+    surname_level, surname_word_agrees, within_one_edit, written_in_parts, written_parts,
     written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
@@ -192,10 +192,10 @@ impl QueryFeatures {
             patronymic_written: query.patronymic.clone(),
             surname_written_letters: WrittenLetters::new(&query.surname),
             given_written_letters: WrittenLetters::new(&query.given_name),
+            // Parts that are no patronymic (nor its particle), skeletonised only when there
+            // are parts at all.
             given_in_parts: written_in_parts(&query.given_name)
-                && query
-                    .given_name
-                    .split(|c: char| c == '-' || c.is_whitespace())
+                && written_parts(&query.given_name)
                     .map(skeleton)
                     .filter(|s| {
                         !s.is_empty()
@@ -614,14 +614,8 @@ fn card_compatible_portable(
             && term_len.min(q_len) > INITIAL_MAX_LETTERS
             && term_len.abs_diff(q_len) < GIVEN_PART_MIN_LETTERS)
     {
-        if len != TERM_SHAPE_LONG {
-            let bound = shared_letters_bound(q.given_letters, q_len, shape as u32, term_len);
-            // Equal spellings share every letter, so the bound never rejects them.
-            if !one_edit_or_similar_possible(q_len, term_len, bound, LOOSE_GIVEN_JW)
-                && !given_typo_window_possible(q_len, term_len, bound)
-            {
-                return false;
-            }
+        if len != TERM_SHAPE_LONG && !shape_allows_similar(q, shape, term_len).0 {
+            return false;
         }
         return card_screen(q, index, term, phonetic, CardTests::Plain);
     }
@@ -634,11 +628,10 @@ fn card_compatible_portable(
             && term_len.abs_diff(q_len) >= GIVEN_PART_MIN_LETTERS);
     let mut similar_possible = true;
     if len != TERM_SHAPE_LONG && !initial {
-        let bound = shared_letters_bound(q.given_letters, q_len, shape as u32, term_len);
+        let bound;
+        (similar_possible, bound) = shape_allows_similar(q, shape, term_len);
         // A part holds every letter of the other spelling.
         part_possible = part_possible && bound >= term_len.min(q_len);
-        similar_possible = one_edit_or_similar_possible(q_len, term_len, bound, LOOSE_GIVEN_JW)
-            || given_typo_window_possible(q_len, term_len, bound);
         if !similar_possible && !part_possible {
             return false;
         }
@@ -652,6 +645,18 @@ fn card_compatible_portable(
         CardTests::PartOnly
     };
     card_screen(q, index, term, phonetic, tests)
+}
+
+/// Whether a term's shape (not a long one) leaves room for `skeletons_compatible` with the
+/// query's given name, and the bound on the letters they share. Equal spellings share every
+/// letter, so the bound never rejects them.
+#[inline(always)]
+fn shape_allows_similar(q: &QueryFeatures, shape: u64, term_len: usize) -> (bool, usize) {
+    let q_len = q.given.len();
+    let bound = shared_letters_bound(q.given_letters, q_len, shape as u32, term_len);
+    let similar = one_edit_or_similar_possible(q_len, term_len, bound, LOOSE_GIVEN_JW)
+        || given_typo_window_possible(q_len, term_len, bound);
+    (similar, bound)
 }
 
 /// Which tests `card_screen` runs on a term's card.
