@@ -13,7 +13,8 @@
 //! with its given name and patronymic filled the wrong way round is read the right way round; a
 //! given name written as its initial says nothing when the other name starts with it; a query IIN
 //! that contradicts the query's own birth date rules nothing out; one part of a double given name
-//! is close to the whole.
+//! is close to the whole; a record whose names agree and whose birth date is a typo apart is
+//! reviewed from the threshold of a record holding no date.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -478,6 +479,69 @@ fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
             "{surname} {patronymic:?} {birth}: {d:?}"
         );
     }
+}
+
+#[test]
+fn a_birth_date_a_typo_apart_is_reviewed_from_the_names_only_threshold() {
+    let with_names_only = |threshold: f64| rules_only_engine(Some(threshold));
+    let confirmed = iin_digits((1970, 10, 11), IinSex::Male, 4321);
+    // D1 (no IIN) states 1970-10-10: one day off, one digit off, the year across a decade one
+    // off; and the query's own IIN confirming its date (the record holds the typo).
+    let asks = [
+        ("1970-10-11", None, "close"),
+        ("1970-10-30", None, "close"),
+        ("1971-10-10", None, "close"),
+        (
+            "1970-10-11",
+            Some(confirmed.as_str()),
+            "close_query_confirmed",
+        ),
+    ];
+    let (_dir, engine) = with_names_only(-100.0);
+    let mut totals = Vec::new();
+    for (birth, iin, birth_level) in asks {
+        let d = decide(&engine, "Каримов", "Тимур", Some("Ахметович"), birth, iin);
+        assert_eq!(d.decision, Verdict::Review, "{birth}: {d:?}");
+        let d1 = candidate(&d, "D1");
+        assert_eq!(level(d1, "birth_date"), birth_level);
+        let reason = d1.explanation.review_reason.unwrap();
+        assert!(reason.contains("a typo apart"), "{reason}");
+        totals.push(d1.explanation.total);
+    }
+    // Names that do not agree as the rule asks are left to the score: another given name, or
+    // another surname and patronymic.
+    for (surname, given, patronymic) in [
+        ("Каримов", "Ерлан", "Ахметович"),
+        ("Сапаров", "Тимур", "Серикович"),
+    ] {
+        let d = decide(
+            &engine,
+            surname,
+            given,
+            Some(patronymic),
+            "1970-10-11",
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Clear, "{surname} {given}: {d:?}");
+    }
+    // The threshold is on the total: just above it, the score decides.
+    let total = totals[0];
+    let ask = |engine: &Engine| {
+        decide(
+            engine,
+            "Каримов",
+            "Тимур",
+            Some("Ахметович"),
+            "1970-10-11",
+            None,
+        )
+    };
+    let (_dir, engine) = with_names_only(total - 0.01);
+    assert_eq!(ask(&engine).decision, Verdict::Review);
+    let (_dir, engine) = with_names_only(total + 0.01);
+    let d = ask(&engine);
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+    assert_eq!(candidate(&d, "D1").explanation.review_reason, None);
 }
 
 #[test]

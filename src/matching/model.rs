@@ -458,7 +458,7 @@ mod tests {
                 "[term_frequency]\nmin = nan",
                 "term_frequency.min",
             ),
-            ("version = \"tanu-fs-8\"", "version = \" \"", "version"),
+            ("version = \"tanu-fs-9\"", "version = \" \"", "version"),
         ] {
             assert!(SHIPPED_MODEL.contains(from), "{from}");
             let err = MatchModel::from_toml(&SHIPPED_MODEL.replacen(from, to, 1)).expect_err(to);

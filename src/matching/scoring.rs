@@ -918,6 +918,9 @@ pub enum ReviewReason {
     /// Only the surname differs, as a woman's does after a marriage: the given name, the
     /// patronymic and the full birth date agree (`married_name_pattern`).
     MarriedName,
+    /// The names agree and the full birth dates are a typo apart (level `close`), and the total
+    /// reaches `names_only_possible`: a date a typo away is no weaker evidence than no date.
+    DateTypo,
 }
 
 impl ReviewReason {
@@ -935,6 +938,11 @@ impl ReviewReason {
                 "below the threshold, but only the surname differs, as a woman's does after a \
                  marriage: given name, patronymic and full birth date agree (or its day and \
                  month are swapped)"
+            }
+            ReviewReason::DateTypo => {
+                "below the threshold, but the names agree and the birth dates are a typo apart: \
+                 reviewed from the threshold of a record that holds no date, for a date a typo \
+                 away is no weaker evidence than none"
             }
         }
     }
@@ -971,7 +979,12 @@ fn married_name_pattern(levels: [u8; 6]) -> bool {
 /// - or the record holds names only (no IIN, no birth date) and the total reaches
 ///   `names_only_possible`: the names are all the evidence there can be. A common name stays
 ///   below that threshold: reviewing every namesake of a names-only record would review a common
-///   name always.
+///   name always;
+/// - or the full birth dates are a typo apart (`close`, either side may hold the typo) and the
+///   total reaches `names_only_possible`. Such a record would otherwise need more name evidence
+///   than the same record holding no date at all, although the date's weight is positive: a
+///   query without an IIN and one digit or one day off cleared the applicant's own record of a
+///   common name (7.6% of such queries at 3 million persons).
 fn sparse_agreement(
     q: &QueryFeatures,
     p: &ArchivedPersonEntry,
@@ -1012,6 +1025,12 @@ fn sparse_agreement(
         Some(ReviewReason::SparseAgreement)
     } else if record_without_iin && c_birth.is_none() && names_only_reached {
         Some(ReviewReason::NamesOnlyRecord)
+    } else if matches!(
+        birth,
+        level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
+    ) && names_only_reached
+    {
+        Some(ReviewReason::DateTypo)
     } else {
         None
     }
