@@ -14,7 +14,8 @@
 //! given name written as its initial says nothing when the other name starts with it; a query IIN
 //! that contradicts the query's own birth date rules nothing out; one part of a double given name
 //! is close to the whole; a record whose names agree and whose birth date is a typo apart is
-//! reviewed from the threshold of a record holding no date.
+//! reviewed from the threshold of a record holding no date; a surname or given name two typos off
+//! is close when everything else agrees exactly.
 
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
@@ -770,6 +771,58 @@ fn a_given_name_mistyped_on_both_sides_is_reviewed_when_all_else_agrees() {
         Some(&digits),
     );
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");
+}
+
+#[test]
+fn a_name_part_two_typos_off_is_close_when_all_else_agrees_exactly() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // P1 is Сапаров Арман Серикович, 1985-02-02, a man: a surname two letters off as written,
+    // with the rest exact, is a typo (close), not a man's other surname (different_man).
+    let d = decide(
+        &engine,
+        "Шаларов",
+        "Арман",
+        Some("Серикович"),
+        "1985-02-02",
+        None,
+    );
+    assert_eq!(level(candidate(&d, "P1"), "surname"), "close", "{d:?}");
+    // M1 is Мусаев Нурлан, 1990-03-03, with no patronymic: a given name two letters off is
+    // close, and not ruled out although no patronymic agrees.
+    let d = decide(&engine, "Мусаев", "Вуржан", None, "1990-03-03", None);
+    let m1 = candidate(&d, "M1");
+    assert_eq!(level(m1, "given_name"), "close", "{d:?}");
+    assert!(m1.explanation.ruled_out.is_none(), "{d:?}");
+    let note = m1.explanation.fields[2].note.as_deref().unwrap_or_default();
+    assert!(note.contains("two letters off as written"), "{note}");
+    // Not when the date is a day off, nor when another name part differs, nor when the other
+    // name part is not exact.
+    let d = decide(
+        &engine,
+        "Шаларов",
+        "Арман",
+        Some("Серикович"),
+        "1985-02-03",
+        None,
+    );
+    assert_eq!(
+        level(candidate(&d, "P1"), "surname"),
+        "different_man",
+        "{d:?}"
+    );
+    let d = decide(
+        &engine,
+        "Шаларов",
+        "Арман",
+        Some("Ерланович"),
+        "1985-02-02",
+        None,
+    );
+    assert_ruled_out_or_absent(&d, "P1");
+    let d = decide(&engine, "Мусаев", "Вуржан", None, "1990-03-04", None);
+    assert_ruled_out_or_absent(&d, "M1");
+    let d = decide(&engine, "Мусаева", "Вуржан", None, "1990-03-03", None);
+    assert_ruled_out_or_absent(&d, "M1");
 }
 
 #[test]

@@ -277,6 +277,9 @@ pub struct Scored {
     pub review_reason: Option<ReviewReason>,
     /// Which of the record's dates gave the birth-date level.
     pub birth_source: BirthSource,
+    /// The name part made `close` as two typos while the rest agrees exactly
+    /// (`two_typos_level`), for the clerk's note.
+    pub two_typos: Option<Field>,
 }
 
 /// Which of the record's birth dates the query's was compared with, for the clerk's note.
@@ -396,11 +399,11 @@ fn given_typo_window_possible(len_q: usize, len_c: usize, bound: usize) -> bool 
         && bound + 2 >= len_q.max(len_c)
 }
 
-/// Whether given names that fail `given_compatible` are still only typos apart: surname,
-/// patronymic and full birth date all agree exactly, and the given names as written are at most
-/// two edits apart (Ахмчт / Аэхмет: one typo on each side). Twins share the rest but seldom
-/// have names two letters apart, so this keeps a person a clerk must see without reviewing
-/// every sibling.
+/// Whether given names that fail `given_compatible` are still only typos apart: surname and
+/// full birth date agree exactly, the patronymic exactly or is missing on a side, and the given
+/// names as written are at most two edits apart (Ахмчт / Аэхмет: one typo on each side). Twins
+/// share the rest but seldom have names two letters apart, so this keeps a person a clerk must
+/// see without reviewing every sibling.
 fn given_typos_only(
     q: &QueryFeatures,
     name: Option<&ArchivedNameEntry>,
@@ -409,11 +412,60 @@ fn given_typos_only(
     birth: u8,
 ) -> bool {
     surname == level::surname::EXACT
-        && patronymic == level::part::EXACT
-        && birth == level::birth::EXACT
+        && rest_agrees_exactly(patronymic, birth)
         && name.is_some_and(|n| {
             written_within_two_edits(&q.given_written, &n.given_name, CLOSE_MIN_LETTERS)
         })
+}
+
+/// Whether the patronymic agrees exactly (or one side gives none) and the full birth dates
+/// agree exactly: with one more name part exact, the evidence under which a name part at most
+/// two edits off as written is a typo, not another name (`given_typos_only`,
+/// `two_typos_level`).
+fn rest_agrees_exactly(patronymic: u8, birth: u8) -> bool {
+    matches!(patronymic, level::part::EXACT | level::part::MISSING) && birth == level::birth::EXACT
+}
+
+/// The clerk's note on a name part `two_typos_level` made `close`.
+const TWO_TYPOS: &str = "two letters off as written while the other names and the birth date agree exactly: read \
+     as typos";
+
+/// Letters a name part needs on both sides for two edits as written to count as `close`
+/// (`two_typos_level`): in a shorter name two letters make another name (Асан / Үсен).
+const TWO_TYPOS_MIN_LETTERS: usize = 6;
+
+/// The levels of a surname and given name when one of them differs but is at most two edits
+/// off as written (two typos, or one on each side: Сапаров / Сбпаров, Нурлан / Нурпаг) while
+/// the other is exact and the patronymic and full birth date agree exactly
+/// (`rest_agrees_exactly`): that part is `close`. A man's surname two letters off otherwise
+/// weighs −9.9 bits (`different_man`) and a given name −8.4, which cleared the person's own
+/// record of a common name when the query had no IIN. `None` when nothing changes.
+fn two_typos_level(
+    q: &QueryFeatures,
+    name: &ArchivedNameEntry,
+    levels: [u8; 3],
+    birth: u8,
+) -> Option<(Field, u8)> {
+    let [surname, given, patronymic] = levels;
+    if !rest_agrees_exactly(patronymic, birth) {
+        return None;
+    }
+    let two_edits = |a: &str, b: &str| written_within_two_edits(a, b, TWO_TYPOS_MIN_LETTERS);
+    if matches!(
+        surname,
+        level::surname::DIFFERENT | level::surname::DIFFERENT_MAN
+    ) && given == level::part::EXACT
+        && two_edits(&q.surname_written, &name.surname)
+    {
+        Some((Field::Surname, level::surname::CLOSE))
+    } else if given == level::part::DIFFERENT
+        && surname == level::surname::EXACT
+        && two_edits(&q.given_written, &name.given_name)
+    {
+        Some((Field::GivenName, level::part::CLOSE))
+    } else {
+        None
+    }
 }
 
 /// Letters a surname needs on both sides for one written edit to count as `close` (as
@@ -1210,6 +1262,19 @@ pub fn score(
             - model.weight(Field::Surname, level::surname::DIFFERENT);
         best.levels[0] = to;
     }
+    // A name part two typos off while the rest agrees exactly is close (`two_typos_level`).
+    let mut two_typos = None;
+    if let Some(name) = p
+        .names
+        .get(usize::from(name_index))
+        .filter(|_| best.alignment == Alignment::Straight)
+        && let Some((field, to)) = two_typos_level(q, name, best.levels, birth)
+    {
+        let slot = usize::from(field == Field::GivenName);
+        best.weight += model.weight(field, to) - model.weight(field, best.levels[slot]);
+        best.levels[slot] = to;
+        two_typos = Some(field);
+    }
     let sex = match (q.sex, c_sex) {
         (Some(a), Some(b)) if a == b => level::sex::SAME,
         (Some(_), Some(_)) => level::sex::DIFFERENT,
@@ -1303,6 +1368,7 @@ pub fn score(
         found_by,
         review_reason,
         birth_source,
+        two_typos,
     }
 }
 
@@ -1369,6 +1435,12 @@ pub fn explain(
                 _ => None,
             };
             let note = match f {
+                Field::Surname if s.two_typos == Some(Field::Surname) => {
+                    name_note.as_ref().map(|n| format!("{n}; {TWO_TYPOS}"))
+                }
+                Field::GivenName if s.two_typos == Some(Field::GivenName) => {
+                    Some(TWO_TYPOS.to_string())
+                }
                 Field::Surname => name_note.clone(),
                 Field::Iin => {
                     let restored =
