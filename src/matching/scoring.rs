@@ -427,15 +427,15 @@ fn rest_agrees_exactly(patronymic: u8, birth: u8) -> bool {
 }
 
 /// The clerk's note on a name part `two_typos_level` made `close`.
-const TWO_TYPOS: &str = "two letters off as written while the other names and the birth date agree exactly: read \
-     as typos";
+const TWO_TYPOS: &str =
+    "two letters off as written, the other names and the birth date exact: read as typos";
 
 /// Letters a name part needs on both sides for two edits as written to count as `close`
 /// (`two_typos_level`): in a shorter name two letters make another name (Асан / Үсен).
 const TWO_TYPOS_MIN_LETTERS: usize = 6;
 
 /// The levels of a surname and given name when one of them differs but is at most two edits
-/// off as written (two typos, or one on each side: Сапаров / Сбпаров, Нурлан / Нурпаг) while
+/// off as written (two typos, or one on each side: Сапаров / Шаларов, Нурлан / Вуржан) while
 /// the other is exact and the patronymic and full birth date agree exactly
 /// (`rest_agrees_exactly`): that part is `close`. A man's surname two letters off otherwise
 /// weighs −9.9 bits (`different_man`) and a given name −8.4, which cleared the person's own
@@ -1165,6 +1165,12 @@ pub fn score(
             name_index = i.min(255) as u8;
         }
     }
+    // The best registry name, when it aligned straight: written forms and skeleton typos are
+    // compared for that alignment only.
+    let straight_name = p
+        .names
+        .get(usize::from(name_index))
+        .filter(|_| best.alignment == Alignment::Straight);
     let piin = person_iin(p);
     let iin = iin_level(q.iin.as_ref(), piin.side.as_ref());
     let mut c_birth = PartialDate::from_key(record_birth_key(p));
@@ -1236,11 +1242,7 @@ pub fn score(
     // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,
     // not a change, and keeps the plain level. One word of a double surname agreeing is close.
     if best.levels[0] == level::surname::DIFFERENT {
-        // Written forms and skeleton typos are compared for the straight alignment only.
-        let name = p
-            .names
-            .get(usize::from(name_index))
-            .filter(|_| best.alignment == Alignment::Straight);
+        let name = straight_name;
         let letters = name.and_then(|n| q.surname_written_letters.one_edit_from(&n.surname));
         let typo_only = letters.is_some_and(|n| n >= 2)
             || name.is_some_and(|n| {
@@ -1264,10 +1266,7 @@ pub fn score(
     }
     // A name part two typos off while the rest agrees exactly is close (`two_typos_level`).
     let mut two_typos = None;
-    if let Some(name) = p
-        .names
-        .get(usize::from(name_index))
-        .filter(|_| best.alignment == Alignment::Straight)
+    if let Some(name) = straight_name
         && let Some((field, to)) = two_typos_level(q, name, best.levels, birth)
     {
         let slot = usize::from(field == Field::GivenName);
@@ -1295,15 +1294,7 @@ pub fn score(
         && (found_by == 0
             || found_by & (found_by::IIN | found_by::IIN_NEAR | found_by::DATE_AND_SURNAME) != 0)
         && !p.names.iter().any(|n| entry_given_ok(q, n))
-        && !given_typos_only(
-            q,
-            p.names
-                .get(usize::from(name_index))
-                .filter(|_| best.alignment == Alignment::Straight),
-            s_level,
-            p_level,
-            birth,
-        )
+        && !given_typos_only(q, straight_name, s_level, p_level, birth)
     {
         Some(RuledOut::GivenNamesDiffer)
     } else if birth == level::birth::DIFFERENT && iin != level::iin::ONE_EDIT {
@@ -1336,9 +1327,7 @@ pub fn score(
         sparse_agreement(
             q,
             p,
-            p.names
-                .get(usize::from(name_index))
-                .filter(|_| best.alignment == Alignment::Straight),
+            straight_name,
             c_birth,
             levels,
             total >= model.names_only_possible,
