@@ -45,6 +45,34 @@ enum Command {
         #[arg(long)]
         out_dir: PathBuf,
     },
+    /// Write noise probes: labelled queries for true persons of an existing registry export, each
+    /// with one kind of noise the world generator never writes, on the query or on a rewritten
+    /// copy of the registry (then build an index of OUT_DIR/registry.jsonl and evaluate against
+    /// it). Kinds: all, or a comma-separated list of q_date_day, q_date_digit, q_date_year,
+    /// q_date_adjacent, q_surname_two_letters, q_given_two_letters, q_given_patronymic_swapped,
+    /// q_given_initial, r_date_day, r_date_digit, r_surname_two_letters,
+    /// r_given_patronymic_swapped, r_initials, r_double_given, r_iin_other_date, r_january_first.
+    Probe {
+        /// The registry export whose persons are probed (a world's registry.jsonl).
+        #[arg(long)]
+        source: PathBuf,
+        /// Noise kinds, comma separated, or `all`.
+        #[arg(long, default_value = "all")]
+        noise: String,
+        /// True persons per kind.
+        #[arg(long, default_value_t = 1_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Queries carry the record's valid IIN (default: no IIN, the hard case).
+        #[arg(long)]
+        with_iin: bool,
+        /// `as_of` of every query (YYYY-MM-DD).
+        #[arg(long, default_value = "2026-11-02")]
+        as_of: chrono::NaiveDate,
+        #[arg(long)]
+        out_dir: PathBuf,
+    },
     /// Write only the registry export.
     Registry {
         #[arg(long, default_value_t = 10_000)]
@@ -89,6 +117,24 @@ fn main() -> Result<()> {
             let s = synth::generate_world(&cfg, &out_dir, progress)?;
             (out_dir.display().to_string(), s)
         }
+        Command::Probe {
+            source,
+            noise,
+            persons,
+            seed,
+            with_iin,
+            as_of,
+            out_dir,
+        } => {
+            let cfg = synth::probe::ProbeConfig {
+                seed,
+                kinds: synth::probe::probe_kinds(&noise)?,
+                persons,
+                with_iin,
+                as_of,
+            };
+            return run_probe(&source, &cfg, &out_dir, start);
+        }
         Command::Registry { persons, seed, out } => {
             let cfg = WorldConfig::new(seed, persons, 0);
             let s = synth::generate_registry(&cfg, &out, progress)?;
@@ -106,6 +152,34 @@ fn main() -> Result<()> {
         summary.queries,
         review,
         what,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Write a noise probe and say what it wrote.
+fn run_probe(
+    source: &std::path::Path,
+    cfg: &synth::probe::ProbeConfig,
+    out_dir: &std::path::Path,
+    start: Instant,
+) -> Result<()> {
+    let summary = synth::probe::write_probe(source, cfg, out_dir)?;
+    let total: usize = summary.persons.values().sum();
+    let kinds: Vec<String> = summary
+        .persons
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    eprintln!(
+        "tanu-gen: {total} probe queries ({}) → {}{} in {:.1}s",
+        kinds.join(", "),
+        out_dir.display(),
+        if summary.registry_copy {
+            " (with a rewritten registry.jsonl: index it before evaluating)"
+        } else {
+            ""
+        },
         start.elapsed().as_secs_f64()
     );
     Ok(())

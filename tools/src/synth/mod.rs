@@ -7,6 +7,7 @@
 pub mod names;
 pub mod noise;
 pub mod population;
+pub mod probe;
 pub mod queries;
 pub mod records;
 pub mod registry;
@@ -230,6 +231,7 @@ pub enum Stream {
     QueryNoise = 8,
     PersonId = 9,
     Married = 10,
+    Probe = 11,
 }
 
 /// SplitMix64 finaliser: a bijection on u64 with good avalanche.
