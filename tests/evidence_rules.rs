@@ -163,6 +163,11 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     // month. Neither has an IIN.
     lines.push(person("K1", "Жұмағұлов", "Е.", Some("Н."), "1987-04-12"));
     lines.push(person("K2", "Құдайбергенов", "Д.", Some("С."), "1971-03"));
+    // K3 is written in Latin with Latin initials: Z. for Zh-, Y. for Ye-.
+    lines.push(
+        person("K3", "ZHUMAGULOVA", "Z.", Some("Y."), "1990-05")
+            .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
     // D2 has a double given name, written with a hyphen.
     lines.push(
         person(
@@ -958,6 +963,31 @@ fn a_given_name_written_as_its_initial_agrees_with_a_name_it_starts() {
             "{date}"
         );
     }
+    // K3's Latin initials stand for the names their digraphs start, in either script: found
+    // under the initial on the year and month, and reviewed; a name of another letter is not.
+    for (given, patronymic) in [("Жанар", "Ерланқызы"), ("Zhanar", "Yerlankyzy")] {
+        let d = decide(
+            &engine,
+            "Жұмағұлова",
+            given,
+            Some(patronymic),
+            "1990-05-17",
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let k3 = candidate(&d, "K3");
+        assert_eq!(level(k3, "given_name"), "missing", "{given}");
+        assert_eq!(level(k3, "patronymic"), "missing", "{given}");
+    }
+    let d = decide(
+        &engine,
+        "Жұмағұлова",
+        "Сәуле",
+        Some("Ерланқызы"),
+        "1990-05-17",
+        None,
+    );
+    assert_ruled_out_or_absent(&d, "K3");
 }
 
 #[test]

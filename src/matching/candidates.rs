@@ -4,7 +4,7 @@
 //! given name), de-duplicated, each path capped so a very common name cannot blow up a query.
 //! It must never score or decide.
 
-use crate::matching::compare::{BirthProbe, INITIAL_MAX_LETTERS};
+use crate::matching::compare::{BirthProbe, INITIAL_MAX_LETTERS, LATIN_INITIALS};
 use crate::matching::query::QueryKind;
 use crate::matching::scoring::{QueryFeatures, TermMemo, terms_could_match};
 use tanu_index::date::PartialDate;
@@ -360,12 +360,18 @@ pub fn collect(
     // block above holds them. Only spellings the registry holds as given names are searched:
     // most registries hold no initials, and a search per date and spelling is not free.
     let mut initial_rows: Vec<u32> = Vec::new();
-    for n in 1..=INITIAL_MAX_LETTERS.min(q.given.len().saturating_sub(1)) {
-        if let Some(row) = q
-            .given
-            .get(..n)
+    let latin = LATIN_INITIALS
+        .iter()
+        .filter(|(_, first)| q.given.len() > first.len() && q.given.as_bytes().starts_with(first))
+        .filter_map(|(initial, _)| std::str::from_utf8(initial).ok());
+    for spelling in (1..=INITIAL_MAX_LETTERS.min(q.given.len().saturating_sub(1)))
+        .filter_map(|n| q.given.get(..n))
+        .chain(latin)
+    {
+        if let Some(row) = Some(spelling)
             .filter(|p| index.given_count(p) > 0)
             .and_then(|p| index.term_row(p))
+            && !initial_rows.contains(&row)
         {
             initial_rows.push(row);
         }

@@ -416,13 +416,34 @@ fn fold_case_by_tables(c: char) -> char {
 pub const INITIAL_MAX_LETTERS: usize = 2;
 
 /// Whether one of two given-name skeletons is an initial (`INITIAL_MAX_LETTERS`) that the other
-/// starts with: Е. and Ерлан, Ш. and Шынар (sh), but not Ж. and Зарина.
+/// starts with: Е. and Ерлан, Ш. and Шынар (sh), but not Ж. and Зарина; or a Latin initial of a
+/// name its skeleton does not start with (`latin_initial_of`: Y. and Yerlan or Ерлан).
 #[inline]
 pub fn initial_agrees(a: &[u8], b: &[u8]) -> bool {
     !a.is_empty()
         && !b.is_empty()
         && a.len().min(b.len()) <= INITIAL_MAX_LETTERS
-        && (a.starts_with(b) || b.starts_with(a))
+        && (a.starts_with(b)
+            || b.starts_with(a)
+            || latin_initial_of(a, b)
+            || latin_initial_of(b, a))
+}
+
+/// Latin initials whose skeleton is not the start of the skeleton of the names they stand for,
+/// as (initial, the names' first letters), all skeletons: a Latin digraph's first letter, Y. for
+/// Ye- (Yerlan, Ерлан: erlan), Z. for Zh- (Zhanna, Жанна: janna), K. for Kh- (Khabib, Хабиб:
+/// xabib), C. (k) for Ch- (Chingiz, Чингиз: chiniz). Y., Z., K. and C. also stand for names
+/// that start with their own letter, so these only add agreement.
+pub const LATIN_INITIALS: [(&[u8], &[u8]); 4] =
+    [(b"i", b"e"), (b"z", b"j"), (b"k", b"x"), (b"k", b"ch")];
+
+/// Whether the skeleton `initial` is a one-letter Latin initial of `LATIN_INITIALS` that the
+/// name `name` (a skeleton) can stand behind.
+#[inline]
+pub fn latin_initial_of(initial: &[u8], name: &[u8]) -> bool {
+    LATIN_INITIALS
+        .iter()
+        .any(|(i, first)| *i == initial && name.starts_with(first))
 }
 
 /// Letters the shorter given name must have for `given_part_of` (Әлі of Әлі-Сұлтан; the
@@ -803,6 +824,46 @@ mod tests {
         assert!(surname_word_agrees("Ли Ан", "Ан"));
         assert!(!surname_word_agrees("Ли Ан", "Ю"));
         assert!(!surname_word_agrees(" - ", "-"));
+    }
+
+    #[test]
+    fn latin_initials_agree_with_the_names_their_digraphs_start() {
+        let skel = tanu_index::name::skeleton;
+        for (initial, name) in [
+            ("Y.", "Yerlan"),
+            ("Y.", "Ерлан"),
+            ("Z.", "ZHUSIP"),
+            ("Z.", "Жанна"),
+            ("K.", "Khabib"),
+            ("K.", "Хабиб"),
+            ("C.", "Chingiz"),
+            ("C.", "Чингиз"),
+            ("Y.", "Yakov"),
+            ("S.", "Shynar"),
+            ("Е.", "Yerlan"),
+        ] {
+            let (i, n) = (skel(initial), skel(name));
+            assert!(
+                initial_agrees(i.as_bytes(), n.as_bytes()),
+                "{initial} {name}"
+            );
+            assert!(
+                initial_agrees(n.as_bytes(), i.as_bytes()),
+                "{name} {initial}"
+            );
+        }
+        for (initial, name) in [
+            ("Z.", "Сергей"),
+            ("Y.", "Zhanna"),
+            ("K.", "Ерлан"),
+            ("C.", "Шынар"),
+        ] {
+            let (i, n) = (skel(initial), skel(name));
+            assert!(
+                !initial_agrees(i.as_bytes(), n.as_bytes()),
+                "{initial} {name}"
+            );
+        }
     }
 
     #[test]
