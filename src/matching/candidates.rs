@@ -356,9 +356,10 @@ pub fn collect(
     // binary search per date and name, not a scan.
     // Records that write the given name as its initial (Д. for Дильшод: no name key of theirs is
     // the query's) are looked up the same way under the initial's spellings (one and two
-    // letters), on those keys and on the query's own partial date; on a full date the birth-date
-    // block above holds them. Only spellings the registry holds as given names are searched:
-    // most registries hold no initials, and a search per date and spelling is not free.
+    // letters, and the Latin initial of a digraph the name starts with: Y. for Ерлан,
+    // `LATIN_INITIALS`), on those keys and on the query's own partial date; on a full date the
+    // birth-date block above holds them. Only spellings the registry holds as given names are
+    // searched: most registries hold no initials, and a search per date and spelling is not free.
     let mut initial_rows: Vec<u32> = Vec::new();
     let latin = LATIN_INITIALS
         .iter()
@@ -368,9 +369,8 @@ pub fn collect(
         .filter_map(|n| q.given.get(..n))
         .chain(latin)
     {
-        if let Some(row) = Some(spelling)
-            .filter(|p| index.given_count(p) > 0)
-            .and_then(|p| index.term_row(p))
+        if index.given_count(spelling) > 0
+            && let Some(row) = index.term_row(spelling)
             && !initial_rows.contains(&row)
         {
             initial_rows.push(row);

@@ -27,97 +27,140 @@ pub enum ProbeSide {
     Registry,
 }
 
+/// What a probe does to a record's fields (on the query's copy or on the registry's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noise {
+    DateDay,
+    DateDigit,
+    DateYear,
+    DateAdjacent,
+    SurnameTwoLetters,
+    GivenTwoLetters,
+    GivenPatronymicSwapped,
+    GivenInitial,
+    Initials,
+    DoubleGiven,
+    IinOtherDate,
+    JanuaryFirst,
+}
+
 /// One kind of noise a probe can put on a true person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProbeKind {
     /// The name on the command line and, prefixed `probe_`, the noise tag in `truth.jsonl`.
     pub name: &'static str,
     pub side: ProbeSide,
+    pub noise: Noise,
     pub about: &'static str,
 }
 
 /// Every probe kind, in the order `--noise all` runs them.
 pub const PROBE_KINDS: &[ProbeKind] = &[
-    kind("q_date_day", ProbeSide::Query, "birth date one day off"),
+    kind(
+        "q_date_day",
+        ProbeSide::Query,
+        Noise::DateDay,
+        "birth date one day off",
+    ),
     kind(
         "q_date_digit",
         ProbeSide::Query,
+        Noise::DateDigit,
         "one birth-date digit changed",
     ),
     kind(
         "q_date_year",
         ProbeSide::Query,
+        Noise::DateYear,
         "birth year one off, same day",
     ),
     kind(
         "q_date_adjacent",
         ProbeSide::Query,
+        Noise::DateAdjacent,
         "two adjacent date digits swapped",
     ),
     kind(
         "q_surname_two_letters",
         ProbeSide::Query,
+        Noise::SurnameTwoLetters,
         "two surname letters substituted (7+ letters)",
     ),
     kind(
         "q_given_two_letters",
         ProbeSide::Query,
+        Noise::GivenTwoLetters,
         "two given-name letters substituted (6+ letters)",
     ),
     kind(
         "q_given_patronymic_swapped",
         ProbeSide::Query,
+        Noise::GivenPatronymicSwapped,
         "given name and patronymic fields swapped",
     ),
     kind(
         "q_given_initial",
         ProbeSide::Query,
+        Noise::GivenInitial,
         "given name written as its initial (Е.)",
     ),
     kind(
         "r_date_day",
         ProbeSide::Registry,
+        Noise::DateDay,
         "record's birth date one day off",
     ),
     kind(
         "r_date_digit",
         ProbeSide::Registry,
+        Noise::DateDigit,
         "one digit of the record's birth date changed",
     ),
     kind(
         "r_surname_two_letters",
         ProbeSide::Registry,
+        Noise::SurnameTwoLetters,
         "two letters of the record's surname substituted",
     ),
     kind(
         "r_given_patronymic_swapped",
         ProbeSide::Registry,
+        Noise::GivenPatronymicSwapped,
         "record's given name and patronymic swapped",
     ),
     kind(
         "r_initials",
         ProbeSide::Registry,
+        Noise::Initials,
         "record's given name and patronymic as initials (Е. Н.)",
     ),
     kind(
         "r_double_given",
         ProbeSide::Registry,
+        Noise::DoubleGiven,
         "record's given name made double (Анна-Мария)",
     ),
     kind(
         "r_iin_other_date",
         ProbeSide::Registry,
+        Noise::IinOtherDate,
         "record states another year and month than its valid IIN",
     ),
     kind(
         "r_january_first",
         ProbeSide::Registry,
+        Noise::JanuaryFirst,
         "record without IIN states 1 January of its year",
     ),
 ];
 
-const fn kind(name: &'static str, side: ProbeSide, about: &'static str) -> ProbeKind {
-    ProbeKind { name, side, about }
+const fn kind(name: &'static str, side: ProbeSide, noise: Noise, about: &'static str) -> ProbeKind {
+    ProbeKind {
+        name,
+        side,
+        noise,
+        about,
+    }
 }
 
 /// The probe kinds named in a comma-separated list (`all` for every kind).
@@ -128,7 +171,10 @@ pub fn probe_kinds(names: &str) -> Result<Vec<ProbeKind>> {
     let mut out = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         let Some(k) = PROBE_KINDS.iter().find(|k| k.name == name) else {
-            let known: Vec<&str> = PROBE_KINDS.iter().map(|k| k.name).collect();
+            let known: Vec<String> = PROBE_KINDS
+                .iter()
+                .map(|k| format!("{} ({})", k.name, k.about))
+                .collect();
             bail!(
                 "unknown probe noise {name:?}; known: all, {}",
                 known.join(", ")
@@ -322,24 +368,22 @@ fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, with_iin: bool) -> boo
     if !one_word(surname) || !one_word(given) {
         return false;
     }
-    match kind.name {
-        "q_date_day" | "q_date_digit" | "q_date_year" | "q_date_adjacent" | "r_date_day"
-        | "r_date_digit" => full_date(r).is_some(),
-        "q_surname_two_letters" | "r_surname_two_letters" => letters(surname) >= 7,
-        "q_given_two_letters" => letters(given) >= 6,
-        "q_given_patronymic_swapped" | "r_given_patronymic_swapped" => {
-            one_word(patronymic) && letters(patronymic) >= 5
+    match kind.noise {
+        Noise::DateDay | Noise::DateDigit | Noise::DateYear | Noise::DateAdjacent => {
+            full_date(r).is_some()
         }
-        "q_given_initial" | "r_initials" | "r_double_given" => letters(given) >= 3,
-        "r_iin_other_date" => {
+        Noise::SurnameTwoLetters => letters(surname) >= 7,
+        Noise::GivenTwoLetters => letters(given) >= 6,
+        Noise::GivenPatronymicSwapped => one_word(patronymic) && letters(patronymic) >= 5,
+        Noise::GivenInitial | Noise::Initials | Noise::DoubleGiven => letters(given) >= 3,
+        Noise::IinOtherDate => {
             full_date(r).is_some_and(|d| valid_iin(r).is_some_and(|i| i.birth_date() == d))
         }
-        "r_january_first" => {
+        Noise::JanuaryFirst => {
             !with_iin
                 && r.get("iin").is_none_or(Value::is_null)
                 && full_date(r).is_some_and(|d| d.ordinal() > 1)
         }
-        _ => false,
     }
 }
 
@@ -349,19 +393,19 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
     let set = |r: &mut Map<String, Value>, field: &str, v: String| {
         r.insert(field.to_string(), Value::String(v));
     };
-    match kind.name {
-        "q_date_day" | "r_date_day" => {
+    match kind.noise {
+        Noise::DateDay => {
             let Some(d) = full_date(r) else { return false };
             let step = if rng.random_bool(0.5) { 1 } else { -1 };
             set(r, "birth_date", (d + Duration::days(step)).to_string());
         }
-        "q_date_digit" | "r_date_digit" => {
+        Noise::DateDigit => {
             let Some(d) = full_date(r).and_then(|d| date_digit_typo(d, rng)) else {
                 return false;
             };
             set(r, "birth_date", d.to_string());
         }
-        "q_date_year" => {
+        Noise::DateYear => {
             let Some(d) = full_date(r) else { return false };
             let year = d.year() + if rng.random_bool(0.5) { 1 } else { -1 };
             let Some(d) = d.with_year(year) else {
@@ -369,21 +413,21 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
             };
             set(r, "birth_date", d.to_string());
         }
-        "q_date_adjacent" => {
+        Noise::DateAdjacent => {
             let Some(d) = full_date(r).and_then(|d| adjacent_digits_swapped(d, rng)) else {
                 return false;
             };
             set(r, "birth_date", d.to_string());
         }
-        "q_surname_two_letters" | "r_surname_two_letters" => {
+        Noise::SurnameTwoLetters => {
             let s = letters_substituted(rng, text(r, "surname"), 2);
             set(r, "surname", s);
         }
-        "q_given_two_letters" => {
+        Noise::GivenTwoLetters => {
             let s = letters_substituted(rng, text(r, "given_name"), 2);
             set(r, "given_name", s);
         }
-        "q_given_patronymic_swapped" | "r_given_patronymic_swapped" => {
+        Noise::GivenPatronymicSwapped => {
             let (g, p) = (
                 text(r, "given_name").to_string(),
                 text(r, "patronymic").to_string(),
@@ -391,11 +435,11 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
             set(r, "given_name", p);
             set(r, "patronymic", g);
         }
-        "q_given_initial" => {
+        Noise::GivenInitial => {
             let g = initial(text(r, "given_name"));
             set(r, "given_name", g);
         }
-        "r_initials" => {
+        Noise::Initials => {
             let g = initial(text(r, "given_name"));
             set(r, "given_name", g);
             let p = text(r, "patronymic");
@@ -404,13 +448,13 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
                 set(r, "patronymic", p);
             }
         }
-        "r_double_given" => {
+        Noise::DoubleGiven => {
             const SECOND: [&str; 6] = ["Мария", "Айгүл", "Ерлан", "Сергей", "Нұр", "Алма"];
             let second = SECOND[rng.random_range(0..SECOND.len())];
             let g = format!("{}-{second}", text(r, "given_name"));
             set(r, "given_name", g);
         }
-        "r_iin_other_date" => {
+        Noise::IinOtherDate => {
             let Some(d) = full_date(r) else { return false };
             let year =
                 d.year() + rng.random_range(1..=6) * if rng.random_bool(0.5) { 1 } else { -1 };
@@ -420,14 +464,13 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
             };
             set(r, "birth_date", moved.to_string());
         }
-        "r_january_first" => {
+        Noise::JanuaryFirst => {
             let Some(d) = full_date(r) else { return false };
             let Some(jan) = NaiveDate::from_ymd_opt(d.year(), 1, 1) else {
                 return false;
             };
             set(r, "birth_date", jan.to_string());
         }
-        _ => return false,
     }
     true
 }
