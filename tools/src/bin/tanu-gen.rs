@@ -64,9 +64,13 @@ enum Command {
         persons: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Queries carry the record's valid IIN (default: no IIN, the hard case).
+        /// Queries carry the person's IIN: the record's valid one, or for a record without one
+        /// a valid IIN of its birth date and sex (default: no IIN, the hard case).
         #[arg(long)]
         with_iin: bool,
+        /// Probe only records that hold no IIN (old records, foreigners).
+        #[arg(long)]
+        records_without_iin: bool,
         /// `as_of` of every query (YYYY-MM-DD).
         #[arg(long, default_value = "2026-11-02")]
         as_of: chrono::NaiveDate,
@@ -123,6 +127,7 @@ fn main() -> Result<()> {
             persons,
             seed,
             with_iin,
+            records_without_iin,
             as_of,
             out_dir,
         } => {
@@ -131,6 +136,7 @@ fn main() -> Result<()> {
                 kinds: synth::probe::probe_kinds(&noise)?,
                 persons,
                 with_iin,
+                records_without_iin,
                 as_of,
             };
             return run_probe(&source, &cfg, &out_dir, start);

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use tanu_index::iin::Iin;
+use tanu_index::iin::{Iin, IinSex};
 
 /// Where a probe's noise goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -197,9 +197,14 @@ pub struct ProbeConfig {
     pub kinds: Vec<ProbeKind>,
     /// True persons per kind (fewer when fewer records are eligible).
     pub persons: usize,
-    /// Queries carry the record's valid IIN (only records with one are sampled); else no IIN,
-    /// the hard case where names and date are all that link query and record.
+    /// Queries carry the person's IIN: the record's valid one, or for a record without an IIN
+    /// (`records_without_iin`) a valid IIN of its birth date and sex, the applicant's own that
+    /// the registry never recorded. Else no IIN, the hard case where names and date are all
+    /// that link query and record.
     pub with_iin: bool,
+    /// Sample only records that hold no IIN (old records, foreigners): the query's IIN, if any,
+    /// has nothing to be compared with. Otherwise any record.
+    pub records_without_iin: bool,
     /// `as_of` of every query.
     pub as_of: NaiveDate,
 }
@@ -210,6 +215,7 @@ pub struct ProbeSummary {
     pub source: String,
     pub seed: u64,
     pub with_iin: bool,
+    pub records_without_iin: bool,
     pub persons: BTreeMap<&'static str, usize>,
     /// Whether `registry.jsonl` (the rewritten copy) was written.
     pub registry_copy: bool,
@@ -246,9 +252,17 @@ pub fn write_probe(source: &Path, cfg: &ProbeConfig, out_dir: &Path) -> Result<P
             if used.contains(&i) {
                 continue;
             }
-            let Some(original) = record(i).filter(|r| eligible_for(kind, r, cfg.with_iin)) else {
+            let Some(original) = record(i).filter(|r| eligible_for(kind, r, cfg)) else {
                 continue;
             };
+            // The person's IIN, drawn before the noise: its date is the true one.
+            let iin = cfg
+                .with_iin
+                .then(|| person_iin(&original, &mut rng))
+                .flatten();
+            if cfg.with_iin && iin.is_none() {
+                continue;
+            }
             let mut noisy = original.clone();
             if !apply(kind, &mut noisy, &mut rng) {
                 continue;
@@ -260,7 +274,7 @@ pub fn write_probe(source: &Path, cfg: &ProbeConfig, out_dir: &Path) -> Result<P
                 ProbeSide::Query => &noisy,
                 ProbeSide::Registry => &original,
             };
-            queries.push(query_line(&request_id, query_from, cfg));
+            queries.push(query_line(&request_id, query_from, iin, cfg));
             let mut noise = vec![format!("probe_{}", kind.name)];
             if !cfg.with_iin {
                 noise.push("query_no_iin".to_string());
@@ -299,6 +313,7 @@ pub fn write_probe(source: &Path, cfg: &ProbeConfig, out_dir: &Path) -> Result<P
         source: source.display().to_string(),
         seed: cfg.seed,
         with_iin: cfg.with_iin,
+        records_without_iin: cfg.records_without_iin,
         persons,
         registry_copy,
     };
@@ -319,9 +334,34 @@ fn write_json_lines(path: &Path, rows: &[Value]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
+/// The person's IIN (`ProbeConfig::with_iin`): the record's valid one, or a valid IIN of the
+/// record's full birth date and sex when it holds no IIN; `None` when neither can be had.
+fn person_iin<R: Rng>(r: &Map<String, Value>, rng: &mut R) -> Option<String> {
+    let iin = match valid_iin(r) {
+        Some(iin) => iin,
+        None if r.get("iin").is_none_or(Value::is_null) => {
+            let sex = match text(r, "sex") {
+                "M" => IinSex::Male,
+                "F" => IinSex::Female,
+                _ => return None,
+            };
+            let born = full_date(r)?;
+            // About one serial in eleven has no check digit: try a few.
+            (0..32).find_map(|_| Iin::from_parts(born, sex, rng.random_range(1000..10000)))?
+        }
+        None => return None,
+    };
+    Some(iin.digits().iter().map(|d| char::from(b'0' + d)).collect())
+}
+
 /// The query a record's person would send: its names and birth date as written, its kind from
-/// its records, and its valid IIN when asked for.
-fn query_line(request_id: &str, r: &Map<String, Value>, cfg: &ProbeConfig) -> Value {
+/// its records, and the person's IIN when asked for.
+fn query_line(
+    request_id: &str,
+    r: &Map<String, Value>,
+    iin: Option<String>,
+    cfg: &ProbeConfig,
+) -> Value {
     let convicted = r
         .get("convictions")
         .and_then(Value::as_array)
@@ -329,7 +369,7 @@ fn query_line(request_id: &str, r: &Map<String, Value>, cfg: &ProbeConfig) -> Va
     json!({
         "request_id": request_id,
         "kind": if convicted { "criminal_record" } else { "administrative_offences" },
-        "iin": if cfg.with_iin { r.get("iin").cloned().unwrap_or(Value::Null) } else { Value::Null },
+        "iin": iin,
         "surname": text(r, "surname"),
         "given_name": text(r, "given_name"),
         "patronymic": r.get("patronymic").cloned().unwrap_or(Value::Null),
@@ -359,8 +399,9 @@ fn one_word(s: &str) -> bool {
     !s.is_empty() && s.chars().all(char::is_alphabetic)
 }
 
-fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, with_iin: bool) -> bool {
-    if with_iin && valid_iin(r).is_none() {
+fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, cfg: &ProbeConfig) -> bool {
+    let without_iin = r.get("iin").is_none_or(Value::is_null);
+    if cfg.records_without_iin && !without_iin {
         return false;
     }
     let (surname, given) = (text(r, "surname"), text(r, "given_name"));
@@ -379,11 +420,7 @@ fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, with_iin: bool) -> boo
         Noise::IinOtherDate => {
             full_date(r).is_some_and(|d| valid_iin(r).is_some_and(|i| i.birth_date() == d))
         }
-        Noise::JanuaryFirst => {
-            !with_iin
-                && r.get("iin").is_none_or(Value::is_null)
-                && full_date(r).is_some_and(|d| d.ordinal() > 1)
-        }
+        Noise::JanuaryFirst => without_iin && full_date(r).is_some_and(|d| d.ordinal() > 1),
     }
 }
 
@@ -586,6 +623,7 @@ mod tests {
             kinds: probe_kinds(kinds).unwrap(),
             persons: 40,
             with_iin: false,
+            records_without_iin: false,
             as_of: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         }
     }
@@ -659,6 +697,34 @@ mod tests {
         let queries = read(&out.join("queries.jsonl"));
         assert_eq!(queries.len(), 80);
         assert!(queries.iter().all(|q| valid_iin(q).is_some()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn records_without_an_iin_get_the_applicants_own_iin_of_their_true_date() {
+        let dir = world("no-iin");
+        let out = dir.join("probe");
+        let mut cfg = config("r_date_day,q_date_digit");
+        cfg.with_iin = true;
+        cfg.records_without_iin = true;
+        write_probe(&dir.join("registry.jsonl"), &cfg, &out).unwrap();
+        let registry = read(&dir.join("registry.jsonl"));
+        let queries = read(&out.join("queries.jsonl"));
+        let truths = read(&out.join("truth.jsonl"));
+        assert!(!queries.is_empty());
+        for (q, t) in queries.iter().zip(&truths) {
+            let id = t["person_ids"][0].as_str().unwrap();
+            let record = registry
+                .iter()
+                .find(|r| text(r, "person_id") == id)
+                .unwrap();
+            assert!(record["iin"].is_null(), "{record:?}");
+            let iin = valid_iin(q).unwrap();
+            assert_eq!(Some(iin.birth_date()), full_date(record), "{q:?}");
+            let sex = if iin.sex() == IinSex::Male { "M" } else { "F" };
+            assert_eq!(text(record, "sex"), sex);
+            assert_eq!(t["noise"].as_array().unwrap().len(), 1, "{t:?}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 
