@@ -233,6 +233,18 @@ pub fn write_probe(source: &Path, cfg: &ProbeConfig, out_dir: &Path) -> Result<P
         _ => None,
     };
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    // The probe's files would replace the world's own (its registry, queries and truth).
+    let source_dir = source
+        .canonicalize()
+        .ok()
+        .and_then(|s| s.parent().map(Path::to_path_buf));
+    if source_dir.is_some() && source_dir == out_dir.canonicalize().ok() {
+        bail!(
+            "{} holds the source export; write the probe into another directory (its \
+             registry.jsonl, queries.jsonl and truth.jsonl would replace the world's)",
+            out_dir.display()
+        );
+    }
     let mut used = HashSet::new();
     let mut rewritten: BTreeMap<usize, Map<String, Value>> = BTreeMap::new();
     let mut queries = Vec::new();
@@ -725,6 +737,18 @@ mod tests {
             assert_eq!(text(record, "sex"), sex);
             assert_eq!(t["noise"].as_array().unwrap().len(), 1, "{t:?}");
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_probe_never_writes_over_its_source_world() {
+        let dir = world("same");
+        let before = std::fs::read(dir.join("registry.jsonl")).unwrap();
+        let err = write_probe(&dir.join("registry.jsonl"), &config("r_date_day"), &dir)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("holds the source export"), "{err}");
+        assert_eq!(std::fs::read(dir.join("registry.jsonl")).unwrap(), before);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
