@@ -14,7 +14,7 @@
 //! given name written as its initial says nothing when the other name starts with it; a query IIN
 //! that contradicts the query's own birth date rules nothing out; one part of a double given name
 //! is close to the whole; a record whose names agree and whose birth date is a typo apart is
-//! reviewed from the threshold of a record holding no date; a surname or given name two typos off
+//! reviewed from a lower threshold of its own; a surname or given name two typos off
 //! is close when everything else agrees exactly.
 
 use chrono::NaiveDate;
@@ -210,14 +210,23 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
 /// An engine whose `possible` threshold no candidate of this registry reaches, so that only the
 /// below-threshold rules can review; with another `names_only_possible` when given.
 fn rules_only_engine(names_only: Option<f64>) -> (tempfile::TempDir, Engine) {
+    let shipped = MatchModel::shipped().names_only_possible;
+    rules_only_engine_with("names_only_possible", shipped, names_only)
+}
+
+/// `rules_only_engine` with the threshold `key` (shipped at `shipped`) set to `threshold`.
+fn rules_only_engine_with(
+    key: &str,
+    shipped: f64,
+    threshold: Option<f64>,
+) -> (tempfile::TempDir, Engine) {
     let mut text = SHIPPED_MODEL
         .replace("possible = 4.5", "possible = 60.0")
         .replace("certain = 16.0", "certain = 70.0");
-    if let Some(threshold) = names_only {
-        let shipped = MatchModel::shipped().names_only_possible;
-        let line = format!("names_only_possible = {shipped:?}");
+    if let Some(threshold) = threshold {
+        let line = format!("\n{key} = {shipped:?}");
         assert!(text.contains(&line), "{line}");
-        text = text.replace(&line, &format!("names_only_possible = {threshold:?}"));
+        text = text.replace(&line, &format!("\n{key} = {threshold:?}"));
     }
     let options = EngineOptions {
         model: MatchModel::from_toml(&text).unwrap(),
@@ -488,8 +497,10 @@ fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
 }
 
 #[test]
-fn a_birth_date_a_typo_apart_is_reviewed_from_the_names_only_threshold() {
-    let with_names_only = |threshold: f64| rules_only_engine(Some(threshold));
+fn a_birth_date_a_typo_apart_is_reviewed_from_its_own_threshold() {
+    let shipped = MatchModel::shipped().date_typo_possible;
+    let with_date_typo =
+        |threshold: f64| rules_only_engine_with("date_typo_possible", shipped, Some(threshold));
     let confirmed = iin_digits((1970, 10, 11), IinSex::Male, 4321);
     // D1 (no IIN) states 1970-10-10: one day off, one digit off, the year across a decade one
     // off; and the query's own IIN confirming its date (the record holds the typo).
@@ -503,7 +514,7 @@ fn a_birth_date_a_typo_apart_is_reviewed_from_the_names_only_threshold() {
             "close_query_confirmed",
         ),
     ];
-    let (_dir, engine) = with_names_only(-100.0);
+    let (_dir, engine) = with_date_typo(-100.0);
     let mut totals = Vec::new();
     for (birth, iin, birth_level) in asks {
         let d = decide(&engine, "Каримов", "Тимур", Some("Ахметович"), birth, iin);
@@ -542,9 +553,9 @@ fn a_birth_date_a_typo_apart_is_reviewed_from_the_names_only_threshold() {
             None,
         )
     };
-    let (_dir, engine) = with_names_only(total - 0.01);
+    let (_dir, engine) = with_date_typo(total - 0.01);
     assert_eq!(ask(&engine).decision, Verdict::Review);
-    let (_dir, engine) = with_names_only(total + 0.01);
+    let (_dir, engine) = with_date_typo(total + 0.01);
     let d = ask(&engine);
     assert_eq!(d.decision, Verdict::Clear, "{d:?}");
     assert_eq!(candidate(&d, "D1").explanation.review_reason, None);

@@ -137,6 +137,9 @@ struct ThresholdsFile {
     /// Absent in model files written before tanu-fs-6: then it equals `possible` (no
     /// names-only rule), which is what those models decided.
     names_only_possible: Option<f64>,
+    /// Absent in model files written before tanu-fs-9: then it equals `possible` (no rule for
+    /// birth dates a typo apart), which is what those models decided.
+    date_typo_possible: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,6 +178,9 @@ pub struct MatchModel {
     /// whose names agree with the query's (`scoring::ReviewReason::NamesOnlyRecord`): at most
     /// `possible`.
     pub names_only_possible: f64,
+    /// The threshold of a candidate whose names agree with the query's and whose full birth
+    /// date is a typo from the query's (`scoring::ReviewReason::DateTypo`): at most `possible`.
+    pub date_typo_possible: f64,
     pub tf_min: f64,
     pub tf_max: f64,
     /// Pseudo-count added to both the observed and the expected count of a name pair.
@@ -255,12 +261,20 @@ impl MatchModel {
                 "thresholds.names_only_possible must not exceed thresholds.possible".into(),
             );
         }
+        let date_typo_possible = file
+            .thresholds
+            .date_typo_possible
+            .unwrap_or(file.thresholds.possible);
+        if date_typo_possible > file.thresholds.possible {
+            return Err("thresholds.date_typo_possible must not exceed thresholds.possible".into());
+        }
         // NaN would pass every comparison below (and a NaN threshold would review nobody).
         for (name, v) in [
             ("prior", file.prior),
             ("thresholds.possible", file.thresholds.possible),
             ("thresholds.certain", file.thresholds.certain),
             ("thresholds.names_only_possible", names_only_possible),
+            ("thresholds.date_typo_possible", date_typo_possible),
             ("term_frequency.min", file.term_frequency.min),
             ("term_frequency.max", file.term_frequency.max),
             ("name_pairs.min", file.name_pairs.min),
@@ -292,6 +306,7 @@ impl MatchModel {
             possible: file.thresholds.possible,
             certain: file.thresholds.certain,
             names_only_possible,
+            date_typo_possible,
             tf_min: file.term_frequency.min,
             tf_max: file.term_frequency.max,
             pair_pseudo_count: pairs.pseudo_count,
@@ -305,7 +320,7 @@ impl MatchModel {
     /// This model with another `possible` threshold, for measuring the trade between misses and
     /// false reviews (`tanu-eval --sweep-possible`). Its version names the change
     /// (`tanu-fs-5+possible=3.5`), so its decisions never pass for the original's. The names-only
-    /// threshold stays, or comes down to `possible` when that is lower.
+    /// and date-typo thresholds stay, or come down to `possible` when that is lower.
     pub fn with_possible(&self, possible: f64) -> Result<MatchModel, String> {
         if !possible.is_finite() {
             return Err(format!("possible must be a finite number, got {possible}"));
@@ -320,6 +335,7 @@ impl MatchModel {
             version: format!("{}+possible={possible}", self.version),
             possible,
             names_only_possible: self.names_only_possible.min(possible),
+            date_typo_possible: self.date_typo_possible.min(possible),
             ..self.clone()
         })
     }
@@ -490,32 +506,41 @@ mod tests {
         // A `possible` below the names-only threshold takes it down along.
         let lower = m.with_possible(m.names_only_possible - 1.0).unwrap();
         assert_eq!(lower.names_only_possible, lower.possible);
+        assert_eq!(lower.date_typo_possible, lower.possible);
     }
 
     #[test]
-    fn the_names_only_threshold_defaults_to_possible_and_never_exceeds_it() {
+    fn the_lower_thresholds_default_to_possible_and_never_exceed_it() {
         let m = MatchModel::shipped();
-        assert!(m.names_only_possible < m.possible, "{m:?}");
-        let line = format!("names_only_possible = {:?}\n", m.names_only_possible);
-        assert!(SHIPPED_MODEL.contains(&line), "{line}");
-        // A model file written before the key existed decided as if it equalled `possible`.
-        let old = MatchModel::from_toml(&SHIPPED_MODEL.replacen(&line, "", 1)).unwrap();
-        assert_eq!(old.names_only_possible, old.possible);
-        for (value, named) in [
-            ("5.0", "thresholds.names_only_possible must not exceed"),
-            (
-                "nan",
-                "thresholds.names_only_possible must be a finite number",
-            ),
+        for (key, shipped) in [
+            ("names_only_possible", m.names_only_possible),
+            ("date_typo_possible", m.date_typo_possible),
         ] {
-            let text =
-                SHIPPED_MODEL.replacen(&line, &format!("names_only_possible = {value}\n"), 1);
-            let err = MatchModel::from_toml(&text).expect_err(value);
-            assert!(err.starts_with(named), "{value}: {err}");
+            assert!(shipped < m.possible, "{key}: {m:?}");
+            let line = format!("{key} = {shipped:?}\n");
+            assert!(SHIPPED_MODEL.contains(&line), "{line}");
+            // A model file written before the key existed decided as if it equalled `possible`.
+            let old = MatchModel::from_toml(&SHIPPED_MODEL.replacen(&line, "", 1)).unwrap();
+            let read = |m: &MatchModel| {
+                if key == "names_only_possible" {
+                    m.names_only_possible
+                } else {
+                    m.date_typo_possible
+                }
+            };
+            assert_eq!(read(&old), old.possible, "{key}");
+            for (value, named) in [
+                ("5.0", format!("thresholds.{key} must not exceed")),
+                ("nan", format!("thresholds.{key} must be a finite number")),
+            ] {
+                let text = SHIPPED_MODEL.replacen(&line, &format!("{key} = {value}\n"), 1);
+                let err = MatchModel::from_toml(&text).expect_err(value);
+                assert!(err.starts_with(&named), "{value}: {err}");
+            }
+            // A misspelt threshold is an error, not a threshold silently left at its default.
+            let typo = SHIPPED_MODEL.replacen(&line, &line.replace("possible", "posible"), 1);
+            assert!(MatchModel::from_toml(&typo).is_err(), "{key}");
         }
-        // A misspelt threshold is an error, not a threshold silently left at its default.
-        let typo = SHIPPED_MODEL.replacen(&line, &line.replace("possible", "posible"), 1);
-        assert!(MatchModel::from_toml(&typo).is_err());
     }
 
     #[test]

@@ -973,7 +973,7 @@ pub enum ReviewReason {
     /// patronymic and the full birth date agree (`married_name_pattern`).
     MarriedName,
     /// The names agree and the full birth dates are a typo apart (level `close`), and the total
-    /// reaches `names_only_possible`: a date a typo away is no weaker evidence than no date.
+    /// reaches `date_typo_possible`: a date a typo away is no weaker evidence than no date.
     DateTypo,
 }
 
@@ -995,8 +995,8 @@ impl ReviewReason {
             }
             ReviewReason::DateTypo => {
                 "below the threshold, but the names agree and the birth dates are a typo apart: \
-                 reviewed from the threshold of a record that holds no date, for a date a typo \
-                 away is no weaker evidence than none"
+                 reviewed from a lower threshold, as a record that holds no date is, for a date \
+                 a typo away is no weaker evidence than none"
             }
         }
     }
@@ -1035,7 +1035,7 @@ fn married_name_pattern(levels: [u8; 6]) -> bool {
 ///   below that threshold: reviewing every namesake of a names-only record would review a common
 ///   name always;
 /// - or the full birth dates are a typo apart (`close`, either side may hold the typo) and the
-///   total reaches `names_only_possible`. Such a record would otherwise need more name evidence
+///   total reaches `date_typo_possible` (shipped equal to `names_only_possible`). Such a record would otherwise need more name evidence
 ///   than the same record holding no date at all, although the date's weight is positive: a
 ///   query without an IIN and one digit or one day off cleared the applicant's own record of a
 ///   common name (7.6% of such queries at 3 million persons).
@@ -1046,6 +1046,7 @@ fn sparse_agreement(
     c_birth: Option<PartialDate>,
     levels: [u8; 6],
     names_only_reached: bool,
+    date_typo_reached: bool,
 ) -> Option<ReviewReason> {
     let [_, surname, given, patronymic, birth, sex] = levels;
     // A `close` surname agrees here only as a typo (one edit as written or between skeletons),
@@ -1082,7 +1083,7 @@ fn sparse_agreement(
     } else if matches!(
         birth,
         level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
-    ) && names_only_reached
+    ) && date_typo_reached
     {
         Some(ReviewReason::DateTypo)
     } else {
@@ -1333,6 +1334,7 @@ pub fn score(
             c_birth,
             levels,
             total >= model.names_only_possible,
+            total >= model.date_typo_possible,
         )
     } else {
         None
