@@ -7,7 +7,8 @@
 //! a mistyped registry IIN whose one typo, corrected, gives the query's date holds that date,
 //! a given name mistyped on both sides is not ruled out when everything else agrees exactly, and
 //! a record of names only is reviewed from its own threshold when its names agree, and so is a
-//! woman whose surname alone differs (given name, patronymic and full birth date agree); a birth
+//! woman whose surname alone differs (given name, patronymic and full birth date agree; without
+//! a patronymic, from the names-only threshold); a birth
 //! year one off across a decade never rules out, nor does a record's 1 January without an IIN; a
 //! record is found under both dates when its valid IIN contradicts its stated one, and a record
 //! with its given name and patronymic filled the wrong way round is read the right way round; a
@@ -474,11 +475,22 @@ fn only_a_womans_surname_differing_is_reviewed_whatever_the_total() {
     let m2 = candidate(&d, "M2");
     assert!(m2.explanation.total >= 4.5, "{d:?}");
     assert_eq!(m2.explanation.review_reason, None, "{d:?}");
-    // No patronymic to agree, a birth date one day off, or a man (his IIN says so): the score
-    // decides.
+    // No patronymic to agree: reviewed from the names-only threshold, not whatever the total.
+    let no_patronymic =
+        |engine: &Engine| decide(engine, "Ахметова", "Гүлнар", None, "1987-07-07", None);
+    let d = no_patronymic(&engine);
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let m2 = candidate(&d, "M2");
+    let reason = m2.explanation.review_reason.unwrap();
+    assert!(reason.contains("one side gives no patronymic"), "{reason}");
+    let total = m2.explanation.total;
+    let (_dir, above) = rules_only_engine(Some(total + 0.01));
+    assert_eq!(no_patronymic(&above).decision, Verdict::Clear);
+    let (_dir, at) = rules_only_engine(Some(total - 0.01));
+    assert_eq!(no_patronymic(&at).decision, Verdict::Review);
+    // A birth date one day off, or a man (his IIN says so): the score decides.
     let his = iin_digits((1987, 7, 7), IinSex::Male, 4322);
     for (surname, patronymic, birth, iin) in [
-        ("Ахметова", None, "1987-07-07", None),
         ("Ахметова", Some("Болатовна"), "1987-07-08", None),
         (
             "Ахметов",

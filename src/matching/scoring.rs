@@ -975,6 +975,9 @@ pub enum ReviewReason {
     /// The names agree and the full birth dates are a typo apart (level `close`), and the total
     /// reaches `date_typo_possible`: a date a typo away is no weaker evidence than no date.
     DateTypo,
+    /// Only the surname differs, as after a marriage, on a side that gives no patronymic, and the
+    /// total reaches `names_only_possible` (`married_name_without_patronymic`).
+    MarriedNameNoPatronymic,
 }
 
 impl ReviewReason {
@@ -992,6 +995,12 @@ impl ReviewReason {
                 "below the threshold, but only the surname differs, as a woman's does after a \
                  marriage: given name, patronymic and full birth date agree (or its day and \
                  month are swapped)"
+            }
+            ReviewReason::MarriedNameNoPatronymic => {
+                "below the threshold, but only the surname differs, as a woman's does after a \
+                 marriage: given name and full birth date agree (or its day and month are \
+                 swapped), one side gives no patronymic, and the total reaches the names-only \
+                 threshold"
             }
             ReviewReason::DateTypo => {
                 "below the threshold, but the names agree and the birth dates are a typo apart: \
@@ -1019,6 +1028,20 @@ fn married_name_pattern(levels: [u8; 6]) -> bool {
         && matches!(patronymic, level::part::EXACT | level::part::PHONETIC)
         && matches!(birth, level::birth::EXACT | level::birth::SWAP)
         && sex != level::sex::DIFFERENT
+}
+
+/// `married_name_pattern` where one side gives no patronymic (level `missing`): one agreement
+/// fewer, so not whatever the total, but from `names_only_possible`, the threshold of a record
+/// whose evidence is short by nature. A married woman's record without her patronymic and with
+/// its day and month swapped stayed at 2.9–3.2 bits (misses of seeds 5050 and 424242); reviewing
+/// the pattern at any total would cost about 300 false reviews per 3M set, from 2.0 bits 10–18.
+/// Never for a known man (`known_man`: the query's IIN or the record says so), whose surname
+/// compares `different` only as a slip in a short surname (Ким / Киг), not a marriage.
+fn married_name_without_patronymic(levels: [u8; 6], known_man: bool) -> bool {
+    let [iin, surname, given, patronymic, birth, sex] = levels;
+    !known_man
+        && patronymic == level::part::MISSING
+        && married_name_pattern([iin, surname, given, level::part::EXACT, birth, sex])
 }
 
 /// Why a candidate below the `possible` threshold (with iin level `missing`, not ruled out) is
@@ -1244,6 +1267,7 @@ pub fn score(
     // transliterates to two letters) is a typo: close. A man's surname rarely changes, so its
     // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,
     // not a change, and keeps the plain level. One word of a double surname agreeing is close.
+    let known_man = q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male);
     if best.levels[0] == level::surname::DIFFERENT {
         let name = straight_name;
         let letters = name.and_then(|n| q.surname_written_letters.one_edit_from(&n.surname));
@@ -1258,7 +1282,7 @@ pub fn score(
             || name.is_some_and(|n| surname_word_agrees(&q.surname_written, &n.surname));
         let to = if letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS) || word_agrees() {
             level::surname::CLOSE
-        } else if !typo_only && (q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male)) {
+        } else if !typo_only && known_man {
             level::surname::DIFFERENT_MAN
         } else {
             level::surname::DIFFERENT
@@ -1326,6 +1350,10 @@ pub fn score(
         None
     } else if married_name_pattern(levels) {
         Some(ReviewReason::MarriedName)
+    } else if married_name_without_patronymic(levels, known_man)
+        && total >= model.names_only_possible
+    {
+        Some(ReviewReason::MarriedNameNoPatronymic)
     } else if iin == level::iin::MISSING {
         sparse_agreement(
             q,
