@@ -77,6 +77,16 @@ impl Field {
     }
 }
 
+impl Field {
+    /// The code of this field's `missing` level (no evidence: never estimated, weight 0).
+    pub fn missing_level(self) -> u8 {
+        self.levels()
+            .iter()
+            .position(|l| *l == "missing")
+            .expect("every field has a missing level") as u8
+    }
+}
+
 /// Level codes, shared by the comparators and the model.
 pub mod level {
     pub mod iin {

@@ -44,9 +44,10 @@ impl LevelCounts {
     }
 }
 
-/// The code of a field's `missing` level (always its last level).
+/// The code of a field's `missing` level (not always its last: `different_man` and
+/// `close_query_confirmed` came later).
 fn missing_level(field: Field) -> usize {
-    field.levels().len() - 1
+    usize::from(field.missing_level())
 }
 
 /// Probabilities per field and level from counts, Splink-style: the `missing` level is not
@@ -56,15 +57,19 @@ pub fn estimate(counts: &LevelCounts) -> [[f64; 8]; 6] {
     let mut p = [[0.0; 8]; 6];
     for (fi, field) in Field::ALL.iter().enumerate() {
         let missing = missing_level(*field);
-        let present: u64 = counts.counts[fi][..missing].iter().sum();
-        let denominator = present as f64 + missing as f64;
-        for (slot, &n) in p[fi][..missing]
-            .iter_mut()
-            .zip(&counts.counts[fi][..missing])
-        {
-            *slot = (n as f64 + 1.0) / denominator;
+        let levels = field.levels().len();
+        let present: u64 = (0..levels)
+            .filter(|&l| l != missing)
+            .map(|l| counts.counts[fi][l])
+            .sum();
+        let denominator = present as f64 + (levels - 1) as f64;
+        for (l, slot) in p[fi][..levels].iter_mut().enumerate() {
+            *slot = if l == missing {
+                1.0
+            } else {
+                (counts.counts[fi][l] as f64 + 1.0) / denominator
+            };
         }
-        p[fi][missing] = 1.0;
     }
     p
 }
@@ -346,6 +351,7 @@ pub fn load_base(path: Option<&std::path::Path>) -> Result<MatchModel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tanu::matching::model::level;
 
     #[test]
     fn estimates_are_smoothed_and_ignore_missing() {
@@ -367,6 +373,26 @@ mod tests {
         let iin = Field::Iin as usize;
         assert!(p[iin][..4].iter().all(|&x| x > 0.0));
         assert!((p[iin][..4].iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // A field whose `missing` is not its last level: the levels after it are estimated
+        // like the others, and `missing` is not.
+        for (field, missing) in [
+            (Field::Surname, level::surname::MISSING),
+            (Field::BirthDate, level::birth::MISSING),
+        ] {
+            let (f, missing) = (field as usize, usize::from(missing));
+            let levels = field.levels().len();
+            assert!(missing < levels - 1, "{field:?}");
+            assert_eq!(p[f][missing], 1.0, "{field:?}");
+            let present: Vec<f64> = (0..levels)
+                .filter(|&l| l != missing)
+                .map(|l| p[f][l])
+                .collect();
+            assert!(present.iter().all(|&x| x > 0.0 && x < 1.0), "{field:?}");
+            assert!(
+                (present.iter().sum::<f64>() - 1.0).abs() < 1e-12,
+                "{field:?}"
+            );
+        }
     }
 
     #[test]
