@@ -1,6 +1,6 @@
 //! The evidence rules of scoring on a small registry, end to end: a surname one letter off as
-//! written is `close` (even when its skeletons are two edits apart), and so is one word of a
-//! surname written as several, patronymics that are no
+//! written is `close` (even when its skeletons are two edits apart), one word of a surname
+//! written as several agrees as a `word` and finds the person by itself, patronymics that are no
 //! spelling of one another rule a candidate out (an initial or a typo in the suffix never does),
 //! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
 //! of it, a `close` birth date counts for less when the query's IIN confirms its own date, and
@@ -180,6 +180,23 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
         )
         .replace(r#""sex":"M""#, r#""sex":"F""#),
     );
+    // B1 writes her maiden name in brackets after her married one; B2 writes a double surname
+    // and holds names only (no IIN, no birth date).
+    lines.push(
+        person(
+            "B1",
+            "Байжанова (Қасымбекова)",
+            "Айгерім",
+            Some("Маратқызы"),
+            "1983-04-05",
+        )
+        .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
+    lines.push(
+        person("B2", "Бекова-Тасова", "Жанар", Some("Ерланқызы"), "1900")
+            .replace(r#""birth_date":"1900""#, r#""birth_date":null"#)
+            .replace(r#""sex":"M""#, r#""sex":"F""#),
+    );
     // R1 has its given name and patronymic filled the wrong way round.
     lines.push(person(
         "R1",
@@ -308,7 +325,7 @@ fn a_surname_one_written_letter_off_is_close() {
 }
 
 #[test]
-fn one_word_of_a_surname_written_as_several_is_close() {
+fn one_word_of_a_surname_written_as_several_agrees_as_a_word() {
     let (_dir, engine) = engine(EngineOptions::default());
     // A double surname, and a given name typed into the surname field: without this, a man's
     // surname `different_man` (−9.9 bits) hides him.
@@ -316,11 +333,44 @@ fn one_word_of_a_surname_written_as_several_is_close() {
     {
         let d = decide(&engine, written, "Нурлан", None, "1990-03-03", None);
         assert_eq!(d.decision, Verdict::Review, "{written}: {d:?}");
-        assert_eq!(level(candidate(&d, "M1"), "surname"), "close", "{written}");
+        assert_eq!(level(candidate(&d, "M1"), "surname"), "word", "{written}");
     }
     // A patronymic marker is not a surname word.
     let d = decide(&engine, "Кабдуллин ұлы", "Нурлан", None, "1990-03-03", None);
-    assert_ne!(level(candidate(&d, "M1"), "surname"), "close", "{d:?}");
+    assert_ne!(level(candidate(&d, "M1"), "surname"), "word", "{d:?}");
+    // Each word is a name key of its own: a birth date a typo off (no birth-date block holds
+    // the person then) or no birth date at all still finds the person by either surname.
+    let d = decide(
+        &engine,
+        "Мусаев-Ахметов",
+        "Нурлан",
+        None,
+        "1990-03-04",
+        None,
+    );
+    let m1 = candidate(&d, "M1");
+    assert_eq!(level(m1, "surname"), "word", "{d:?}");
+    assert!(m1.explanation.found_by.contains(&"name_key"), "{m1:?}");
+    // It weighs a little less than his surname written alone (the registry's most common given
+    // name and no patronymic keep both below the date-typo threshold here).
+    let alone = decide(&engine, "Мусаев", "Нурлан", None, "1990-03-04", None);
+    let gap = candidate(&alone, "M1").explanation.total - m1.explanation.total;
+    assert!(gap > 0.0 && gap < 2.5, "{gap}");
+    for (surname, birth) in [("Қасымбекова", "1983-04-06"), ("Байжанова", "1983-04-04")]
+    {
+        let d = decide(&engine, surname, "Айгерім", Some("Маратқызы"), birth, None);
+        assert_eq!(d.decision, Verdict::Review, "{surname}: {d:?}");
+        let b1 = candidate(&d, "B1");
+        assert_eq!(level(b1, "surname"), "word", "{surname}");
+        assert!(b1.explanation.found_by.contains(&"name_key"), "{b1:?}");
+        let note = b1.explanation.fields[1].note.clone().unwrap();
+        assert!(note.contains("maiden name in brackets"), "{note}");
+    }
+    for surname in ["Тасова", "Бекова"] {
+        let d = decide(&engine, surname, "Жанар", Some("Ерланқызы"), "", None);
+        assert_eq!(d.decision, Verdict::Review, "{surname}: {d:?}");
+        assert_eq!(level(candidate(&d, "B2"), "surname"), "word", "{surname}");
+    }
 }
 
 #[test]

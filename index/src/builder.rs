@@ -18,7 +18,7 @@ use crate::keys::{
 };
 use crate::name::{
     NormalizedName, given_and_patronymic_swapped, normalize_name, patronymic_root, phonetic_key,
-    split_full_name,
+    split_full_name, surname_words,
 };
 use crate::source::{LineError, LineOutcome, RecordList, Sex, SourcePerson, read_line};
 use rayon::prelude::*;
@@ -416,6 +416,7 @@ pub fn normalized_of(n: &NameEntry) -> NormalizedName {
         surname_stem: n.surname_stem.clone(),
         given: n.given_skel.clone(),
         patronymic_root: n.patronymic_root.clone(),
+        surname_words: surname_words(&n.surname),
     }
 }
 

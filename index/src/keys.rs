@@ -153,26 +153,33 @@ pub fn block_component(skel: &str) -> String {
 /// patronymic. The other two pairs need two different sides: a patronymic equal to the given
 /// name or the surname (Нурлан Нурланович, Нурланов … Нурланович) is common, and such a pair
 /// would make one block of tens of thousands at 3 million persons for no name that needs it.
+/// A surname written as several words (`NormalizedName::surname_words`: Ахметова-Сейтова,
+/// Ахметова (Сейтова)) also pairs each word with the given name and the patronymic, as a
+/// surname of its own, so either name alone finds the person whatever the birth date says.
 pub fn name_components(name: &NormalizedName) -> Vec<(String, String)> {
     let given = block_component(&name.given);
-    let surname = block_component(&name.surname);
     let patronymic = name
         .patronymic_root
         .as_deref()
         .map(phonetic_key)
         .unwrap_or_default();
     let mut out: Vec<(String, String)> = Vec::with_capacity(3);
-    for (a, b, may_repeat) in [
-        (&surname, &given, true),
-        (&patronymic, &given, false),
-        (&surname, &patronymic, false),
-    ] {
+    let mut push = |a: &String, b: &String, may_repeat: bool| {
         if !a.is_empty() && !b.is_empty() && (may_repeat || a != b) {
             let pair = (a.clone(), b.clone());
             if !out.contains(&pair) {
                 out.push(pair);
             }
         }
+    };
+    let surname = block_component(&name.surname);
+    push(&surname, &given, true);
+    push(&patronymic, &given, false);
+    push(&surname, &patronymic, false);
+    for word in &name.surname_words {
+        let word = block_component(word);
+        push(&word, &given, true);
+        push(&word, &patronymic, false);
     }
     out
 }
@@ -245,6 +252,30 @@ mod tests {
         let c = keys("Жумабаева", "Ерлан", None, None);
         assert!(a.iter().any(|k| b.contains(k)));
         assert!(a.iter().any(|k| c.contains(k)));
+    }
+
+    #[test]
+    fn each_word_of_a_surname_written_as_several_is_a_key_of_its_own() {
+        let double = keys("Ахметова-Сейтова", "Айгерім", Some("Маратқызы"), None);
+        let brackets = keys("Ахметова (Сейтова)", "Айгерім", None, None);
+        for surname in ["Ахметова", "Сейтова"] {
+            let alone = keys(surname, "Айгерім", Some("Маратқызы"), None);
+            // {surname, given name} and {surname, patronymic} of either word.
+            assert!(double.contains(&alone[0]), "{surname}");
+            assert!(double.contains(&alone[2]), "{surname}");
+            assert!(brackets.contains(&alone[0]), "{surname}");
+        }
+        // The joined form keeps its own keys; a single word gets no more than before.
+        assert_eq!(
+            double[..3],
+            keys("АхметоваСейтова", "Айгерім", Some("Маратқызы"), None)[..]
+        );
+        assert_eq!(keys("Ахметова", "Айгерім", None, None).len(), 1);
+        // A patronymic particle is no word of its own.
+        assert_eq!(
+            keys("Нұрлан ұлы", "Ерлан", None, None),
+            keys("Нұрланұлы", "Ерлан", None, None)
+        );
     }
 
     proptest::proptest! {

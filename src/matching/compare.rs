@@ -5,6 +5,9 @@
 use crate::matching::model::level;
 use chrono::{Datelike, NaiveDate};
 use tanu_index::date::PartialDate;
+use tanu_index::name::{
+    in_several_words, is_letter, is_particle, skeleton, surname_stem, surname_words,
+};
 
 /// Longest skeleton compared on the stack; longer ones fall back to `strsim`.
 const MAX_STACK: usize = 64;
@@ -236,35 +239,50 @@ pub fn surname_level(
     }
 }
 
-/// Whether one word of a surname written as several words (a double surname "Ахметова-Сейтова",
-/// "Ахметова Сейтова" or "Ахметова/Сейтова", a maiden name in brackets "Ахметова (Сейтова)", or
-/// a given name typed into the surname field) is the other side's surname or one of its words:
-/// equal skeletons (at least two letters: Ли, Ни, Пак) or stems (at least three), never a
-/// patronymic particle ("оглы", "ұлы"). Words are separated by anything but letters and
-/// apostrophes. False when both sides are single words. Allocates only when a side has more
-/// than one word.
-pub fn surname_word_agrees(a: &str, b: &str) -> bool {
-    // Apostrophes stay inside a word (the 2018 Kazakh Latin alphabet wrote letters with them).
-    let separator = |c: char| !is_letter(c) && !matches!(c, '\'' | '’' | 'ʼ' | '`');
-    let several = |s: &str| s.trim_matches(separator).contains(separator);
-    if !several(a) && !several(b) {
-        return false;
+/// The words a surname field is compared by (`agreeing_surname_word`): its `surname_words` when
+/// it is written as several, else its whole skeleton when that has two letters or more and is no
+/// patronymic particle.
+pub fn comparable_surname_words(surname: &str) -> Vec<String> {
+    if in_several_words(surname) {
+        return surname_words(surname);
     }
-    let words = |s: &str| -> Vec<(String, String)> {
-        s.split(separator)
-            .map(tanu_index::name::skeleton)
-            .filter(|w| w.len() >= 2 && !tanu_index::name::is_particle(w))
+    Some(skeleton(surname))
+        .filter(|w| w.len() >= 2 && !is_particle(w))
+        .into_iter()
+        .collect()
+}
+
+/// Which word of `a`'s surname (an index into `comparable_surname_words(a)`) agrees with a word
+/// of `b`'s, when either is written as several words (a double surname "Ахметова-Сейтова",
+/// "Ахметова Сейтова" or "Ахметова/Сейтова", a maiden name in brackets "Ахметова (Сейтова)", or
+/// a given name typed into the surname field): equal skeletons (at least two letters: Ли, Ни,
+/// Пак) or stems (at least three), never a patronymic particle ("оглы", "ұлы"). Words are
+/// separated by anything but letters and apostrophes. `None` when both sides are single words.
+/// Allocates only when a side has more than one word.
+pub fn agreeing_surname_word(a: &str, b: &str) -> Option<usize> {
+    if !in_several_words(a) && !in_several_words(b) {
+        return None;
+    }
+    let stems = |raw: &str| -> Vec<(String, String)> {
+        comparable_surname_words(raw)
+            .into_iter()
             .map(|w| {
-                let stem = tanu_index::name::surname_stem(&w);
+                let stem = surname_stem(&w);
                 (w, stem)
             })
             .collect()
     };
-    let (wa, wb) = (words(a), words(b));
-    wa.iter().any(|(sa, ta)| {
+    let (wa, wb) = (stems(a), stems(b));
+    wa.iter().position(|(sa, ta)| {
         wb.iter()
             .any(|(sb, tb)| sa == sb || (ta == tb && sa.len().min(sb.len()) >= 3))
     })
+}
+
+/// Whether one word of a surname written as several words is the other side's surname or one
+/// of its words (`agreeing_surname_word`).
+pub fn surname_word_agrees(a: &str, b: &str) -> bool {
+    agreeing_surname_word(a, b).is_some()
 }
 
 /// Longest name, in letters, that `written_one_edit` compares.
@@ -348,20 +366,6 @@ pub fn written_within_two_edits(a: &str, b: &str, min_letters: usize) -> bool {
         }
     }
     rows[nx % 3][ny] <= 2
-}
-
-/// `char::is_alphabetic`, with Latin and all Cyrillic letters answered without a table.
-#[inline]
-fn is_letter(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphabetic()
-    } else if ('\u{0400}'..='\u{052F}').contains(&c) {
-        // Cyrillic and Cyrillic Supplement (Kazakh ә ғ қ ң ө ұ ү һ і): letters but for the
-        // thousands sign and the combining marks U+0482–U+0489.
-        !('\u{0482}'..='\u{0489}').contains(&c)
-    } else {
-        c.is_alphabetic()
-    }
 }
 
 /// A letter's lower case when that is one letter (the letter itself otherwise), with the
@@ -803,7 +807,18 @@ mod tests {
     }
 
     #[test]
-    fn surname_words() {
+    fn surname_word_agreement() {
+        // Which of the first side's words agrees.
+        assert_eq!(
+            agreeing_surname_word("Ахметова-Сейтова", "Сейтова"),
+            Some(1)
+        );
+        assert_eq!(
+            agreeing_surname_word("Сейтова", "Ахметова (Сейтова)"),
+            Some(0)
+        );
+        // Words too short to count leave nothing to agree, not the joined skeleton.
+        assert_eq!(agreeing_surname_word("А Б", "Аб"), None);
         assert!(surname_word_agrees("Ахметова-Сейтова", "Сейтова"));
         assert!(surname_word_agrees("Ахметова Сейтова", "Сейтов"));
         assert!(surname_word_agrees("Иванов", "ИВАНОВ АЛЕКСЕЙ"));

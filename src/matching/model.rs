@@ -58,6 +58,7 @@ impl Field {
                 "different",
                 "missing",
                 "different_man",
+                "word",
             ],
             Field::GivenName | Field::Patronymic => {
                 &["exact", "phonetic", "close", "different", "missing"]
@@ -75,9 +76,17 @@ impl Field {
             Field::Sex => &["same", "different", "missing"],
         }
     }
-}
 
-impl Field {
+    /// The level whose m and u a level takes when a model file does not define it: the level
+    /// the scorer gave before the level existed, so an older model file decides as it did.
+    /// `surname.word` (tanu-fs-10) was `close`.
+    pub fn stands_in_for(self, level: &str) -> Option<&'static str> {
+        match (self, level) {
+            (Field::Surname, "word") => Some("close"),
+            _ => None,
+        }
+    }
+
     /// The code of this field's `missing` level (no evidence: never estimated, weight 0).
     pub fn missing_level(self) -> u8 {
         self.levels()
@@ -105,6 +114,9 @@ pub mod level {
         pub const MISSING: u8 = 5;
         /// Different, and one side is a man: men rarely change their surname.
         pub const DIFFERENT_MAN: u8 = 6;
+        /// One side writes its surname as several words (a double surname, a maiden name in
+        /// brackets) and one of them is the other side's surname or one of its words.
+        pub const WORD: u8 = 7;
     }
     /// Given name and patronymic.
     pub mod part {
@@ -230,6 +242,7 @@ impl MatchModel {
             for (li, level) in field.levels().iter().enumerate() {
                 let mu = levels
                     .get(*level)
+                    .or_else(|| field.stands_in_for(level).and_then(|l| levels.get(l)))
                     .ok_or_else(|| format!("fields.{}.{level} is missing", field.name()))?;
                 for (what, p) in [("m", mu.m), ("u", mu.u)] {
                     if !(p > 0.0 && p <= 1.0) {
@@ -484,13 +497,37 @@ mod tests {
                 "[term_frequency]\nmin = nan",
                 "term_frequency.min",
             ),
-            ("version = \"tanu-fs-9\"", "version = \" \"", "version"),
+            ("version = \"tanu-fs-10\"", "version = \" \"", "version"),
         ] {
             assert!(SHIPPED_MODEL.contains(from), "{from}");
             let err = MatchModel::from_toml(&SHIPPED_MODEL.replacen(from, to, 1)).expect_err(to);
             assert!(err.starts_with(named), "{to}: {err}");
         }
         assert!(MatchModel::from_toml(SHIPPED_MODEL).is_ok());
+    }
+
+    #[test]
+    fn a_model_file_without_the_word_level_weighs_it_as_close() {
+        let line = SHIPPED_MODEL
+            .lines()
+            .find(|l| l.starts_with("word = "))
+            .expect("the shipped model defines surname.word");
+        let older = MatchModel::from_toml(&SHIPPED_MODEL.replacen(line, "", 1)).unwrap();
+        let (word, close) = (level::surname::WORD, level::surname::CLOSE);
+        assert_eq!(
+            older.weight(Field::Surname, word),
+            older.weight(Field::Surname, close)
+        );
+        // The shipped model gives a word of a double surname its own, stronger weight.
+        let shipped = MatchModel::shipped();
+        assert!(shipped.weight(Field::Surname, word) > shipped.weight(Field::Surname, close));
+        // Only the levels that came later stand in: a missing `close` is still an error.
+        let close_line = SHIPPED_MODEL
+            .lines()
+            .find(|l| l.starts_with("close = { m = 0.02"))
+            .unwrap();
+        let err = MatchModel::from_toml(&SHIPPED_MODEL.replacen(close_line, "", 1)).unwrap_err();
+        assert!(err.contains("fields.surname.close is missing"), "{err}");
     }
 
     #[test]

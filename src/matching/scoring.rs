@@ -5,8 +5,8 @@
 
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
-    GIVEN_PART_MIN_LETTERS, INITIAL_MAX_LETTERS, IinSide, WrittenLetters, birth_level,
-    common_prefix, digits_of, given_level, given_part_of, iin_level, initial_agrees,
+    GIVEN_PART_MIN_LETTERS, INITIAL_MAX_LETTERS, IinSide, WrittenLetters, agreeing_surname_word,
+    birth_level, common_prefix, digits_of, given_level, given_part_of, iin_level, initial_agrees,
     january_first_of, jaro_winkler_bound_allows, jaro_winkler_bytes, latin_initial_of,
     letter_buckets, one_edit_or_similar_possible, part_level, shared_letter_buckets,
     shared_letters_bound, surname_level, surname_word_agrees, within_one_edit, written_in_parts,
@@ -22,7 +22,10 @@ use tanu_index::format::{
 };
 use tanu_index::iin::{Iin, IinSex, lenient_birth_and_sex, without_separators};
 use tanu_index::keys::{NamePair, within_one_edit_bytes, within_one_window};
-use tanu_index::name::{is_particle, patronymic_root, patronymic_sex, phonetic_key, skeleton};
+use tanu_index::name::{
+    in_several_words, is_particle, patronymic_root, patronymic_sex, phonetic_key, skeleton,
+    surname_stem,
+};
 use tanu_index::reader::RegistryIndex;
 use tanu_index::source::Sex;
 
@@ -78,6 +81,11 @@ pub struct QueryFeatures {
     pub tf_surname: f64,
     pub tf_given: f64,
     pub tf_patronymic: f64,
+    /// When the query's surname is written as several words (`NormalizedName::surname_words`),
+    /// the term-frequency adjustment of each, for a surname agreeing by one word
+    /// (`level::surname::WORD`); empty otherwise (the whole surname's is `tf_surname`), and
+    /// when none of its words can agree (all shorter than two letters or particles).
+    pub tf_surname_words: Vec<f64>,
     /// Name-pair corrections (`MatchModel::name_pair_adjustment`) when the surname and given
     /// name, or the given name and patronymic, agree exactly together.
     pub pair_surname_given: f64,
@@ -162,6 +170,14 @@ impl QueryFeatures {
         let tf_surname = tf(Field::Surname, level::surname::EXACT, surname_count);
         let tf_given = tf(Field::GivenName, level::part::EXACT, given_count);
         let tf_patronymic = tf(Field::Patronymic, level::part::EXACT, patronymic_count);
+        let tf_surname_words = n
+            .surname_words
+            .iter()
+            .map(|w| {
+                let count = index.surname_count(&surname_stem(w));
+                tf(Field::Surname, level::surname::EXACT, count)
+            })
+            .collect();
         let pair_surname_given = model.name_pair_adjustment(
             surname_count,
             given_count,
@@ -221,6 +237,7 @@ impl QueryFeatures {
             tf_surname,
             tf_given,
             tf_patronymic,
+            tf_surname_words,
             pair_surname_given,
             pair_given_patronymic,
         }
@@ -429,6 +446,10 @@ fn rest_agrees_exactly(patronymic: u8, birth: u8) -> bool {
 /// The clerk's note on a name part `two_typos_level` made `close`.
 const TWO_TYPOS: &str =
     "two letters off as written, the other names and the birth date exact: read as typos";
+
+/// The clerk's note on a surname that agrees by one of its words (`level::surname::WORD`).
+const SURNAME_WORD: &str = "one word of a surname written as several (a double surname, a \
+                            maiden name in brackets) is the other side's surname";
 
 /// Letters a name part needs on both sides for two edits as written to count as `close`
 /// (`two_typos_level`): in a shorter name two letters make another name (Асан / Үсен).
@@ -1086,7 +1107,10 @@ fn sparse_agreement(
     };
     let names_agree = (matches!(
         surname,
-        level::surname::EXACT | level::surname::STEM | level::surname::PHONETIC
+        level::surname::EXACT
+            | level::surname::STEM
+            | level::surname::PHONETIC
+            | level::surname::WORD
     ) || (surname == level::surname::CLOSE && surname_typo()))
         && (matches!(
             given,
@@ -1267,9 +1291,30 @@ pub fn score(
     // A surname one letter off as written (Мусаев / Мцсаев: two edits between skeletons, as ц
     // transliterates to two letters) is a typo: close. A man's surname rarely changes, so its
     // disagreement weighs more; but a one-letter slip in a short surname (Ким / Киг) is a typo,
-    // not a change, and keeps the plain level. One word of a double surname agreeing is close.
+    // not a change, and keeps the plain level.
     let known_man = q.sex == Some(Sex::Male) || c_sex == Some(Sex::Male);
-    if best.levels[0] == level::surname::DIFFERENT {
+    // One word of a surname written as several is the other's surname (a double surname, a
+    // maiden name in brackets, or a given name typed into the surname field): `word`, weighed
+    // with that word's frequency. It takes the place of `different`, and of `close` when
+    // Jaro-Winkler alone made the joined words close (Смирнов-Антонов / Смирнов).
+    let word = if matches!(
+        best.levels[0],
+        level::surname::DIFFERENT | level::surname::CLOSE
+    ) && let Some(n) = straight_name
+        && (!q.tf_surname_words.is_empty() || in_several_words(&n.surname))
+    {
+        agreeing_surname_word(&q.surname_written, &n.surname)
+    } else {
+        None
+    };
+    if let Some(i) = word {
+        let tf = q.tf_surname_words.get(i).copied().unwrap_or(q.tf_surname);
+        best.weight += model.weight(Field::Surname, level::surname::WORD) + tf
+            - model.weight(Field::Surname, best.levels[0])
+            - best.tf[0];
+        best.levels[0] = level::surname::WORD;
+        best.tf[0] = tf;
+    } else if best.levels[0] == level::surname::DIFFERENT {
         let name = straight_name;
         let letters = name.and_then(|n| q.surname_written_letters.one_edit_from(&n.surname));
         let typo_only = letters.is_some_and(|n| n >= 2)
@@ -1277,11 +1322,7 @@ pub fn score(
                 q.surname.len().min(n.surname_skel.len()) >= 2
                     && within_one_edit(&q.surname, &n.surname_skel)
             });
-        // One word of a surname written as several is the other's surname (a double surname,
-        // or a given name typed into the surname field): as close as a typo.
-        let word_agrees =
-            || name.is_some_and(|n| surname_word_agrees(&q.surname_written, &n.surname));
-        let to = if letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS) || word_agrees() {
+        let to = if letters.is_some_and(|n| n >= CLOSE_MIN_LETTERS) {
             level::surname::CLOSE
         } else if !typo_only && known_man {
             level::surname::DIFFERENT_MAN
@@ -1459,6 +1500,9 @@ pub fn explain(
             let note = match f {
                 Field::Surname if s.two_typos == Some(Field::Surname) => {
                     name_note.as_ref().map(|n| format!("{n}; {TWO_TYPOS}"))
+                }
+                Field::Surname if lv == level::surname::WORD => {
+                    name_note.as_ref().map(|n| format!("{n}; {SURNAME_WORD}"))
                 }
                 Field::GivenName if s.two_typos == Some(Field::GivenName) => {
                     Some(TWO_TYPOS.to_string())

@@ -44,7 +44,7 @@ impl LevelCounts {
     }
 }
 
-/// The code of a field's `missing` level (not always its last: `different_man` and
+/// The code of a field's `missing` level (not always its last: `different_man`, `word` and
 /// `close_query_confirmed` came later).
 fn missing_level(field: Field) -> usize {
     usize::from(field.missing_level())

@@ -32,6 +32,63 @@ pub struct NormalizedName {
     pub given: String,
     /// From the patronymic field, in any form (joined, separate "Серік ұлы", Russian).
     pub patronymic_root: Option<String>,
+    /// `surname_words` of the surname as written: the skeletons of its words when the field
+    /// holds several (a double surname, a maiden name in brackets), empty when it holds one.
+    pub surname_words: Vec<String>,
+}
+
+/// `char::is_alphabetic`, with Latin and all Cyrillic letters answered without a table.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if ('\u{0400}'..='\u{052F}').contains(&c) {
+        // Cyrillic and Cyrillic Supplement (Kazakh ә ғ қ ң ө ұ ү һ і): letters but for the
+        // thousands sign and the combining marks U+0482–U+0489.
+        !('\u{0482}'..='\u{0489}').contains(&c)
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// Whether a character separates the words of a surname field: anything but a letter or an
+/// apostrophe (the 2018 Kazakh Latin alphabet wrote letters with apostrophes: O'Neil is one word).
+fn separates_surname_words(c: char) -> bool {
+    !is_letter(c) && !matches!(c, '\'' | '’' | 'ʼ' | '`')
+}
+
+/// Whether a surname field is written as several words (`surname_words`): a separator with a
+/// letter or apostrophe on each side somewhere. One pass, no allocation.
+pub fn in_several_words(surname: &str) -> bool {
+    let (mut seen_word, mut gap) = (false, false);
+    for c in surname.chars() {
+        if separates_surname_words(c) {
+            gap = seen_word;
+        } else if gap {
+            return true;
+        } else {
+            seen_word = true;
+        }
+    }
+    false
+}
+
+/// The skeletons of the words of a surname field written as several words: a double surname
+/// ("Ахметова-Сейтова", "Ахметова Сейтова", "Ахметова/Сейтова"), a maiden name in brackets
+/// ("Ахметова (Сейтова)"), a given name typed into the surname field. Words of fewer than two
+/// letters and patronymic particles ("оглы", "ұлы") are left out. Empty when the field is one
+/// word (the skeleton of the whole field is then the surname); never panics.
+pub fn surname_words(surname: &str) -> Vec<String> {
+    if !in_several_words(surname) {
+        return Vec::new();
+    }
+    let mut words: Vec<String> = Vec::new();
+    for w in surname.split(separates_surname_words).map(skeleton) {
+        if w.len() >= 2 && !is_particle(&w) && !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words
 }
 
 fn is_word_separator(c: char) -> bool {
@@ -132,6 +189,7 @@ fn given_and_patronymic(given: &str) -> (String, Option<String>) {
 /// empty; empty/whitespace fields. Does NOT swap surname/given (the scorer compares parts
 /// regardless of order); never panics.
 pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>) -> NormalizedName {
+    let surname_raw = surname;
     let surname = skeleton(surname);
     let surname_stem = if surname.is_empty() {
         String::new()
@@ -141,6 +199,7 @@ pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>)
     let (given, given_root) = given_and_patronymic(given_name);
     let patronymic_root = patronymic.and_then(patronymic_field_root).or(given_root);
     NormalizedName {
+        surname_words: surname_words(surname_raw),
         surname,
         surname_stem,
         given,

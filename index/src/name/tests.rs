@@ -500,3 +500,35 @@ fn patronymics_state_the_sex() {
     assert_eq!(sex("Нурлан"), None);
     assert_eq!(sex("Айсұлу"), None);
 }
+
+#[test]
+fn surname_words_split_double_surnames_and_maiden_names_only() {
+    assert_eq!(surname_words("Ахметова-Сейтова"), ["axmetova", "seitova"]);
+    assert_eq!(surname_words("Ахметова (Сейтова)"), ["axmetova", "seitova"]);
+    assert_eq!(
+        surname_words(" Ахметова / Сейтова "),
+        ["axmetova", "seitova"]
+    );
+    // One word, however written around: nothing to split.
+    assert!(surname_words(" Ахметова ").is_empty());
+    assert!(surname_words("O'Neil").is_empty());
+    // Particles and single letters are no words; a repeated word counts once.
+    assert_eq!(surname_words("Мамедов оглы"), ["mamedov"]);
+    assert_eq!(surname_words("Ким Л."), ["kim"]);
+    assert_eq!(surname_words("Ли-Ли"), ["li"]);
+    // Never panics on odd input.
+    for odd in ["", "-", "()", "  --  ", "\u{0301}\u{0301}"] {
+        let _ = surname_words(odd);
+        assert!(!in_several_words(odd), "{odd:?}");
+    }
+    for (written, several) in [
+        ("Ахметова-Сейтова", true),
+        ("Ахметова (Сейтова)", true),
+        ("(Сейтова)", false),
+        (" Ахметова. ", false),
+        ("O'Neil", false),
+        ("Ли Олегович", true),
+    ] {
+        assert_eq!(in_several_words(written), several, "{written}");
+    }
+}

@@ -42,6 +42,7 @@ pub enum Noise {
     DoubleGiven,
     IinOtherDate,
     JanuaryFirst,
+    DoubleSurnameDateDay,
 }
 
 /// One kind of noise a probe can put on a true person.
@@ -105,6 +106,12 @@ pub const PROBE_KINDS: &[ProbeKind] = &[
         "given name written as its initial (Е.)",
     ),
     kind(
+        "q_double_surname_date_day",
+        ProbeSide::Query,
+        Noise::DoubleSurnameDateDay,
+        "surname written double (Ахметова-Сейтова) and birth date one day off",
+    ),
+    kind(
         "r_date_day",
         ProbeSide::Registry,
         Noise::DateDay,
@@ -151,6 +158,12 @@ pub const PROBE_KINDS: &[ProbeKind] = &[
         ProbeSide::Registry,
         Noise::JanuaryFirst,
         "record without IIN states 1 January of its year",
+    ),
+    kind(
+        "r_double_surname_date_day",
+        ProbeSide::Registry,
+        Noise::DoubleSurnameDateDay,
+        "record's surname written double (Ахметова (Сейтова)) and its birth date one day off",
     ),
 ];
 
@@ -422,9 +435,11 @@ fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, cfg: &ProbeConfig) -> 
         return false;
     }
     match kind.noise {
-        Noise::DateDay | Noise::DateDigit | Noise::DateYear | Noise::DateAdjacent => {
-            full_date(r).is_some()
-        }
+        Noise::DateDay
+        | Noise::DateDigit
+        | Noise::DateYear
+        | Noise::DateAdjacent
+        | Noise::DoubleSurnameDateDay => full_date(r).is_some(),
         Noise::SurnameTwoLetters => letters(surname) >= 7,
         Noise::GivenTwoLetters => letters(given) >= 6,
         Noise::GivenPatronymicSwapped => one_word(patronymic) && letters(patronymic) >= 5,
@@ -442,11 +457,34 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
     let set = |r: &mut Map<String, Value>, field: &str, v: String| {
         r.insert(field.to_string(), Value::String(v));
     };
+    let date_day_off = |r: &mut Map<String, Value>, rng: &mut R| {
+        let Some(d) = full_date(r) else { return false };
+        let step = if rng.random_bool(0.5) { 1 } else { -1 };
+        set(r, "birth_date", (d + Duration::days(step)).to_string());
+        true
+    };
     match kind.noise {
-        Noise::DateDay => {
-            let Some(d) = full_date(r) else { return false };
-            let step = if rng.random_bool(0.5) { 1 } else { -1 };
-            set(r, "birth_date", (d + Duration::days(step)).to_string());
+        Noise::DateDay => return date_day_off(r, rng),
+        Noise::DoubleSurnameDateDay => {
+            const OTHER: [&str; 6] = ["Сейтова", "Ахметов", "Иванова", "Жұмабай", "Ким", "Омарова"];
+            let own = text(r, "surname").to_string();
+            let start = rng.random_range(0..OTHER.len());
+            let Some(other) = OTHER
+                .iter()
+                .cycle()
+                .skip(start)
+                .take(OTHER.len())
+                .find(|o| **o != own)
+            else {
+                return false;
+            };
+            let double = match rng.random_range(0..3) {
+                0 => format!("{own}-{other}"),
+                1 => format!("{other}-{own}"),
+                _ => format!("{own} ({other})"),
+            };
+            set(r, "surname", double);
+            return date_day_off(r, rng);
         }
         Noise::DateDigit => {
             let Some(d) = full_date(r).and_then(|d| date_digit_typo(d, rng)) else {
@@ -680,6 +718,18 @@ mod tests {
         for (q, t) in queries.iter().zip(&truths) {
             if t["noise"][0] == "probe_q_date_day" {
                 let record = by_id[t["person_ids"][0].as_str().unwrap()];
+                let (a, b) = (full_date(q).unwrap(), full_date(record).unwrap());
+                assert_eq!((a - b).num_days().abs(), 1);
+            }
+            // A double surname keeps the person's own as one of its two words.
+            if t["noise"][0] == "probe_q_double_surname_date_day" {
+                let record = by_id[t["person_ids"][0].as_str().unwrap()];
+                let own = text(record, "surname");
+                let words: Vec<&str> = text(q, "surname")
+                    .split(['-', ' ', '(', ')'])
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                assert!(words.len() == 2 && words.contains(&own), "{q:?}");
                 let (a, b) = (full_date(q).unwrap(), full_date(record).unwrap());
                 assert_eq!((a - b).num_days().abs(), 1);
             }
