@@ -1,6 +1,7 @@
 //! The evidence rules of scoring on a small registry, end to end: a surname one letter off as
 //! written is `close` (even when its skeletons are two edits apart), one word of a surname
-//! written as several agrees as a `word` and finds the person by itself, patronymics that are no
+//! written as several agrees as a `word` and finds the person by itself, a surname without its
+//! gendered ending agrees as `ending` (a sister's stays `stem`), patronymics that are no
 //! spelling of one another rule a candidate out (an initial or a typo in the suffix never does),
 //! a record with only a partial birth date and no IIN is reviewed when the query agrees with all
 //! of it, a `close` birth date counts for less when the query's IIN confirms its own date, and
@@ -21,7 +22,7 @@
 use chrono::NaiveDate;
 use tanu::matching::decision::{Candidate, Decision, Verdict};
 use tanu::matching::engine::{Engine, EngineOptions};
-use tanu::matching::model::{MatchModel, SHIPPED_MODEL};
+use tanu::matching::model::{Field, MatchModel, SHIPPED_MODEL};
 use tanu::matching::query::Query;
 use tanu_index::builder::{BuildOptions, NoProgress, build_index};
 use tanu_index::iin::{Iin, IinSex};
@@ -197,6 +198,14 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
             .replace(r#""birth_date":"1900""#, r#""birth_date":null"#)
             .replace(r#""sex":"M""#, r#""sex":"F""#),
     );
+    // E1 writes his surname with its Russian ending, as records before 1996 do.
+    lines.push(person(
+        "E1",
+        "Жолдыбаев",
+        "Жомарт",
+        Some("Нурланович"),
+        "1979-11-02",
+    ));
     // R1 has its given name and patronymic filled the wrong way round.
     lines.push(person(
         "R1",
@@ -371,6 +380,42 @@ fn one_word_of_a_surname_written_as_several_agrees_as_a_word() {
         assert_eq!(d.decision, Verdict::Review, "{surname}: {d:?}");
         assert_eq!(level(candidate(&d, "B2"), "surname"), "word", "{surname}");
     }
+}
+
+#[test]
+fn a_surname_without_its_ending_is_the_same_surname_not_a_sisters() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    let shipped = MatchModel::shipped();
+    let weight = |c: &Candidate| c.explanation.fields[1].weight;
+    // The form a Kazakh may write since 1996, with a birth date a typo off and no IIN.
+    let d = decide(
+        &engine,
+        "Жолдыбай",
+        "Жомарт",
+        Some("Нұрланұлы"),
+        "1979-11-03",
+        None,
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let e1 = candidate(&d, "E1");
+    assert_eq!(level(e1, "surname"), "ending", "{e1:?}");
+    let ending = shipped.weight(
+        Field::Surname,
+        tanu::matching::model::level::surname::ENDING,
+    );
+    assert!((weight(e1) - (ending * 1000.0).round() / 1000.0).abs() < 1e-9);
+    // A sister's surname (the feminine ending against the masculine one) stays `stem`, weaker.
+    let d = decide(
+        &engine,
+        "Жолдыбаева",
+        "Жомарт",
+        Some("Нурланович"),
+        "1979-11-02",
+        None,
+    );
+    let e1 = candidate(&d, "E1");
+    assert_eq!(level(e1, "surname"), "stem", "{e1:?}");
+    assert!(weight(e1) < ending - 2.0, "{e1:?}");
 }
 
 #[test]

@@ -6,7 +6,8 @@ use crate::matching::model::level;
 use chrono::{Datelike, NaiveDate};
 use tanu_index::date::PartialDate;
 use tanu_index::name::{
-    in_several_words, is_letter, is_particle, skeleton, surname_stem, surname_words,
+    in_several_words, is_letter, is_particle, skeleton, surname_ending_sex, surname_stem,
+    surname_words,
 };
 
 /// Longest skeleton compared on the stack; longer ones fall back to `strsim`.
@@ -229,7 +230,12 @@ pub fn surname_level(
     } else if q_skel == c_skel {
         level::surname::EXACT
     } else if q_stem == c_stem {
-        level::surname::STEM
+        // A feminine ending against a masculine one is a brother's and a sister's surname; any
+        // other pair of one stem is one surname written with or without its ending.
+        match (surname_ending_sex(q_skel), surname_ending_sex(c_skel)) {
+            (Some(a), Some(b)) if a != b => level::surname::STEM,
+            _ => level::surname::ENDING,
+        }
     } else if !q_phon.is_empty() && q_phon == c_phon {
         level::surname::PHONETIC
     } else if close(q_stem, c_stem) || close(q_skel, c_skel) {
@@ -804,6 +810,37 @@ mod tests {
 
     fn pd(s: &str) -> Option<PartialDate> {
         Some(PartialDate::parse(s).unwrap())
+    }
+
+    #[test]
+    fn a_dropped_ending_is_not_a_sisters_surname() {
+        let level_of = |a: &str, b: &str| {
+            let (a, b) = (skeleton(a), skeleton(b));
+            let (sa, sb) = (surname_stem(&a), surname_stem(&b));
+            let (pa, pb) = (
+                tanu_index::name::phonetic_key(&sa),
+                tanu_index::name::phonetic_key(&sb),
+            );
+            surname_level(&a, &sa, &pa, &b, &sb, &pb)
+        };
+        for (a, b) in [
+            ("Жұмабай", "Жумабаев"),
+            ("Жұмабай", "Жумабаева"),
+            ("Нұрланұлы", "Нурланов"),
+            ("Байтұрсын", "Байтұрсынов"),
+        ] {
+            assert_eq!(level_of(a, b), level::surname::ENDING, "{a} {b}");
+            assert_eq!(level_of(b, a), level::surname::ENDING, "{b} {a}");
+        }
+        for (a, b) in [
+            ("Ахметов", "Ахметова"),
+            ("Сейфуллин", "Сейфуллина"),
+            ("Ковальский", "Ковальская"),
+        ] {
+            assert_eq!(level_of(a, b), level::surname::STEM, "{a} {b}");
+            assert_eq!(level_of(b, a), level::surname::STEM, "{b} {a}");
+        }
+        assert_eq!(level_of("Ахметов", "AKHMETOV"), level::surname::EXACT);
     }
 
     #[test]

@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 /// The model shipped with the binary.
 pub const SHIPPED_MODEL: &str = include_str!("model.toml");
 
+/// Most levels a field has (the surname's): the width of the weight tables.
+pub const MAX_LEVELS: usize = 9;
+
 /// A field of the comparison vector, in explanation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -59,6 +62,7 @@ impl Field {
                 "missing",
                 "different_man",
                 "word",
+                "ending",
             ],
             Field::GivenName | Field::Patronymic => {
                 &["exact", "phonetic", "close", "different", "missing"]
@@ -79,10 +83,11 @@ impl Field {
 
     /// The level whose m and u a level takes when a model file does not define it: the level
     /// the scorer gave before the level existed, so an older model file decides as it did.
-    /// `surname.word` (tanu-fs-10) was `close`.
+    /// `surname.word` (tanu-fs-10) was `close`, and `surname.ending` (tanu-fs-10) `stem`.
     pub fn stands_in_for(self, level: &str) -> Option<&'static str> {
         match (self, level) {
             (Field::Surname, "word") => Some("close"),
+            (Field::Surname, "ending") => Some("stem"),
             _ => None,
         }
     }
@@ -117,6 +122,10 @@ pub mod level {
         /// One side writes its surname as several words (a double surname, a maiden name in
         /// brackets) and one of them is the other side's surname or one of its words.
         pub const WORD: u8 = 7;
+        /// The same stem, where one side is written without the gendered ending or with
+        /// another form of it (Жұмабай / Жумабаев, Нұрланұлы / Нурланов, Байтұрсын /
+        /// Байтұрсынов), not a feminine against a masculine one (that is `STEM`).
+        pub const ENDING: u8 = 8;
     }
     /// Given name and patronymic.
     pub mod part {
@@ -210,9 +219,9 @@ pub struct MatchModel {
     pub pair_min: f64,
     pub pair_max: f64,
     /// weights[field][level] = log2(m/u).
-    weights: [[f64; 8]; 6],
+    weights: [[f64; MAX_LEVELS]; 6],
     /// u probabilities, for term-frequency adjustments.
-    u: [[f64; 8]; 6],
+    u: [[f64; MAX_LEVELS]; 6],
 }
 
 impl MatchModel {
@@ -232,8 +241,8 @@ impl MatchModel {
     /// Parse and check a model file's text.
     pub fn from_toml(text: &str) -> Result<MatchModel, String> {
         let file: ModelFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut weights = [[0.0; 8]; 6];
-        let mut u = [[0.0; 8]; 6];
+        let mut weights = [[0.0; MAX_LEVELS]; 6];
+        let mut u = [[0.0; MAX_LEVELS]; 6];
         for (fi, field) in Field::ALL.iter().enumerate() {
             let levels = file
                 .fields
@@ -507,20 +516,28 @@ mod tests {
     }
 
     #[test]
-    fn a_model_file_without_the_word_level_weighs_it_as_close() {
-        let line = SHIPPED_MODEL
-            .lines()
-            .find(|l| l.starts_with("word = "))
-            .expect("the shipped model defines surname.word");
-        let older = MatchModel::from_toml(&SHIPPED_MODEL.replacen(line, "", 1)).unwrap();
-        let (word, close) = (level::surname::WORD, level::surname::CLOSE);
-        assert_eq!(
-            older.weight(Field::Surname, word),
-            older.weight(Field::Surname, close)
-        );
-        // The shipped model gives a word of a double surname its own, stronger weight.
-        let shipped = MatchModel::shipped();
-        assert!(shipped.weight(Field::Surname, word) > shipped.weight(Field::Surname, close));
+    fn a_model_file_without_the_newer_levels_weighs_them_as_before() {
+        for (name, new, old) in [
+            ("word", level::surname::WORD, level::surname::CLOSE),
+            ("ending", level::surname::ENDING, level::surname::STEM),
+        ] {
+            let line = SHIPPED_MODEL
+                .lines()
+                .find(|l| l.starts_with(&format!("{name} = ")))
+                .unwrap_or_else(|| panic!("the shipped model defines surname.{name}"));
+            let older = MatchModel::from_toml(&SHIPPED_MODEL.replacen(line, "", 1)).unwrap();
+            assert_eq!(
+                older.weight(Field::Surname, new),
+                older.weight(Field::Surname, old),
+                "{name}"
+            );
+            // The shipped model gives each its own, stronger weight.
+            let shipped = MatchModel::shipped();
+            assert!(
+                shipped.weight(Field::Surname, new) > shipped.weight(Field::Surname, old),
+                "{name}"
+            );
+        }
         // Only the levels that came later stand in: a missing `close` is still an error.
         let close_line = SHIPPED_MODEL
             .lines()

@@ -369,17 +369,17 @@ fn name_score(
     query_patronymic: bool,
 ) -> NameScore {
     let [s, g, p] = levels;
-    let tf_s = if s == level::surname::EXACT || s == level::surname::STEM {
-        q.tf_surname
-    } else {
-        0.0
-    };
+    let agrees_as_stem = matches!(
+        s,
+        level::surname::EXACT | level::surname::STEM | level::surname::ENDING
+    );
+    let tf_s = if agrees_as_stem { q.tf_surname } else { 0.0 };
     let g_exact = g == level::part::EXACT;
     let p_exact = query_patronymic && p == level::part::EXACT;
     let tf_g = if g_exact { q.tf_given } else { 0.0 };
     let tf_p = if p_exact { q.tf_patronymic } else { 0.0 };
     let mut pair = 0.0;
-    if g_exact && (s == level::surname::EXACT || s == level::surname::STEM) {
+    if g_exact && agrees_as_stem {
         pair += q.pair_surname_given;
     }
     if g_exact && p_exact {
@@ -1109,6 +1109,7 @@ fn sparse_agreement(
         surname,
         level::surname::EXACT
             | level::surname::STEM
+            | level::surname::ENDING
             | level::surname::PHONETIC
             | level::surname::WORD
     ) || (surname == level::surname::CLOSE && surname_typo()))

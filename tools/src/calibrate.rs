@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use tanu::matching::decision::Verdict;
-use tanu::matching::model::{Field, MatchModel};
+use tanu::matching::model::{Field, MAX_LEVELS, MatchModel};
 use tanu::matching::query::{Query, QueryInput};
 use tanu::matching::scoring::{QueryFeatures, score};
 use tanu_index::format::ArchivedPersonEntry;
@@ -21,21 +21,21 @@ use tanu_index::reader::RegistryIndex;
 /// How many pairs fell into each level of each field (`Field::ALL` order, level code order).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LevelCounts {
-    pub counts: [[u64; 8]; 6],
+    pub counts: [[u64; MAX_LEVELS]; 6],
     pub pairs: u64,
 }
 
 impl LevelCounts {
     pub fn add(&mut self, levels: &[u8; 6]) {
         for (f, &l) in levels.iter().enumerate() {
-            self.counts[f][usize::from(l).min(7)] += 1;
+            self.counts[f][usize::from(l).min(MAX_LEVELS - 1)] += 1;
         }
         self.pairs += 1;
     }
 
     fn merge(mut self, other: LevelCounts) -> LevelCounts {
         for f in 0..6 {
-            for l in 0..8 {
+            for l in 0..MAX_LEVELS {
                 self.counts[f][l] += other.counts[f][l];
             }
         }
@@ -53,8 +53,8 @@ fn missing_level(field: Field) -> usize {
 /// Probabilities per field and level from counts, Splink-style: the `missing` level is not
 /// estimated (m = u = 1, weight 0: a missing value is no evidence); the other levels share the
 /// pairs where both values were present, with add-one smoothing so no level is ever 0.
-pub fn estimate(counts: &LevelCounts) -> [[f64; 8]; 6] {
-    let mut p = [[0.0; 8]; 6];
+pub fn estimate(counts: &LevelCounts) -> [[f64; MAX_LEVELS]; 6] {
+    let mut p = [[0.0; MAX_LEVELS]; 6];
     for (fi, field) in Field::ALL.iter().enumerate() {
         let missing = missing_level(*field);
         let levels = field.levels().len();
@@ -175,8 +175,8 @@ pub struct Calibration {
     pub version: String,
     pub m_counts: LevelCounts,
     pub u_counts: LevelCounts,
-    pub m: [[f64; 8]; 6],
-    pub u: [[f64; 8]; 6],
+    pub m: [[f64; MAX_LEVELS]; 6],
+    pub u: [[f64; MAX_LEVELS]; 6],
     /// Random pairs skipped (first person not a valid query).
     pub skipped_pairs: u64,
     /// Truth persons not in the index.

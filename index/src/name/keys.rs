@@ -121,6 +121,23 @@ pub fn surname_stem(skel: &str) -> String {
     stem_core(skel)
 }
 
+/// The sex a surname skeleton's gendered ending states: Ахметова, Сейтова, Ахмедина,
+/// Ковальская a woman; Ахметов, Сейтов, Ахмедин, Ковальский a man; `None` for a surname written
+/// without one (Жұмабай, Нұрланұлы, Ким). Two surnames of one stem (`surname_stem`) whose endings
+/// state different sexes are a brother's and a sister's, not one name written two ways.
+pub fn surname_ending_sex(skel: &str) -> Option<crate::source::Sex> {
+    use crate::source::Sex;
+    const FEMALE: &[&str] = &["ova", "eva", "ina", "skaia"];
+    const MALE: &[&str] = &["ov", "ev", "in", "ski", "skoi"];
+    if FEMALE.iter().any(|suf| skel.ends_with(suf)) {
+        Some(Sex::Female)
+    } else if MALE.iter().any(|suf| skel.ends_with(suf)) {
+        Some(Sex::Male)
+    } else {
+        None
+    }
+}
+
 fn stem_core(s: &str) -> String {
     let n = s.len();
     let b = s.as_bytes();

@@ -8,7 +8,9 @@ mod script;
 #[cfg(test)]
 mod tests;
 
-pub use keys::{is_particle, patronymic_root, patronymic_sex, phonetic_key, surname_stem};
+pub use keys::{
+    is_particle, patronymic_root, patronymic_sex, phonetic_key, surname_ending_sex, surname_stem,
+};
 pub use script::skeleton;
 
 use keys::{PatronymicKind, canon_root, patronymic_split};

@@ -532,3 +532,21 @@ fn surname_words_split_double_surnames_and_maiden_names_only() {
         assert_eq!(in_several_words(written), several, "{written}");
     }
 }
+
+#[test]
+fn surname_endings_state_a_sex_only_when_gendered() {
+    use crate::source::Sex;
+    for (written, sex) in [
+        ("Ахметова", Some(Sex::Female)),
+        ("Сейфуллина", Some(Sex::Female)),
+        ("Ковальская", Some(Sex::Female)),
+        ("Ахметов", Some(Sex::Male)),
+        ("Жумабаев", Some(Sex::Male)),
+        ("Ковальский", Some(Sex::Male)),
+        ("Жұмабай", None),
+        ("Нұрланұлы", None),
+        ("Ким", None),
+    ] {
+        assert_eq!(surname_ending_sex(&skeleton(written)), sex, "{written}");
+    }
+}

@@ -43,6 +43,7 @@ pub enum Noise {
     IinOtherDate,
     JanuaryFirst,
     DoubleSurnameDateDay,
+    SurnameEndingDroppedDateDay,
 }
 
 /// One kind of noise a probe can put on a true person.
@@ -112,6 +113,12 @@ pub const PROBE_KINDS: &[ProbeKind] = &[
         "surname written double (Ахметова-Сейтова) and birth date one day off",
     ),
     kind(
+        "q_surname_no_ending_date_day",
+        ProbeSide::Query,
+        Noise::SurnameEndingDroppedDateDay,
+        "surname without its gendered ending (Жумабаев → Жумабай) and birth date one day off",
+    ),
+    kind(
         "r_date_day",
         ProbeSide::Registry,
         Noise::DateDay,
@@ -164,6 +171,12 @@ pub const PROBE_KINDS: &[ProbeKind] = &[
         ProbeSide::Registry,
         Noise::DoubleSurnameDateDay,
         "record's surname written double (Ахметова (Сейтова)) and its birth date one day off",
+    ),
+    kind(
+        "r_surname_no_ending_date_day",
+        ProbeSide::Registry,
+        Noise::SurnameEndingDroppedDateDay,
+        "record's surname without its gendered ending and its birth date one day off",
     ),
 ];
 
@@ -440,6 +453,9 @@ fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, cfg: &ProbeConfig) -> 
         | Noise::DateYear
         | Noise::DateAdjacent
         | Noise::DoubleSurnameDateDay => full_date(r).is_some(),
+        Noise::SurnameEndingDroppedDateDay => {
+            full_date(r).is_some() && without_gendered_ending(surname).is_some()
+        }
         Noise::SurnameTwoLetters => letters(surname) >= 7,
         Noise::GivenTwoLetters => letters(given) >= 6,
         Noise::GivenPatronymicSwapped => one_word(patronymic) && letters(patronymic) >= 5,
@@ -484,6 +500,13 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
                 _ => format!("{own} ({other})"),
             };
             set(r, "surname", double);
+            return date_day_off(r, rng);
+        }
+        Noise::SurnameEndingDroppedDateDay => {
+            let Some(bare) = without_gendered_ending(text(r, "surname")) else {
+                return false;
+            };
+            set(r, "surname", bare);
             return date_day_off(r, rng);
         }
         Noise::DateDigit => {
@@ -560,6 +583,31 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
         }
     }
     true
+}
+
+/// A Cyrillic surname without its gendered ending -ов, -ев, -ова or -ева, as a Kazakh may write
+/// it since 1996 (Нұрланова → Нұрлан); a root left ending in a vowel takes й (Жумабаев →
+/// Жумабай). `None` when the surname has no such ending or fewer than 4 letters would remain.
+fn without_gendered_ending(surname: &str) -> Option<String> {
+    const ENDINGS: [&str; 4] = ["ова", "ева", "ов", "ев"];
+    let lower = surname.to_lowercase();
+    let cut = ENDINGS
+        .iter()
+        .find(|e| lower.ends_with(*e))?
+        .chars()
+        .count();
+    let chars: Vec<char> = surname.chars().collect();
+    let root = &chars[..chars.len() - cut];
+    if root.len() < 4 {
+        return None;
+    }
+    let mut bare: String = root.iter().collect();
+    let vowel = |c: char| "аәеиоөұүуыіэюяАӘЕИОӨҰҮУЫІЭЮЯ".contains(c);
+    if root.last().is_some_and(|&c| vowel(c)) {
+        let all_capitals = surname == surname.to_uppercase();
+        bare.push(if all_capitals { 'Й' } else { 'й' });
+    }
+    Some(bare)
 }
 
 /// A name's first letter and a dot: Ерлан → Е.
@@ -718,6 +766,15 @@ mod tests {
         for (q, t) in queries.iter().zip(&truths) {
             if t["noise"][0] == "probe_q_date_day" {
                 let record = by_id[t["person_ids"][0].as_str().unwrap()];
+                let (a, b) = (full_date(q).unwrap(), full_date(record).unwrap());
+                assert_eq!((a - b).num_days().abs(), 1);
+            }
+            // A surname without its ending is the person's own, shortened.
+            if t["noise"][0] == "probe_q_surname_no_ending_date_day" {
+                let record = by_id[t["person_ids"][0].as_str().unwrap()];
+                let (own, bare) = (text(record, "surname"), text(q, "surname"));
+                let root = bare.trim_end_matches(['й', 'Й']);
+                assert!(own.starts_with(root) && own.len() > bare.len(), "{q:?}");
                 let (a, b) = (full_date(q).unwrap(), full_date(record).unwrap());
                 assert_eq!((a - b).num_days().abs(), 1);
             }
