@@ -632,6 +632,17 @@ fn a_birth_date_a_typo_apart_is_reviewed_from_its_own_threshold() {
         assert!(reason.contains("a typo apart"), "{reason}");
         totals.push(d1.explanation.total);
     }
+    // A father's name in the surname's place (Ахметұлы Тимур, no surname: NAMES.md) agrees
+    // with D1's patronymic: reviewed for the date typo, never for another father's name.
+    let d = decide(&engine, "Ахметұлы", "Тимур", None, "1970-10-11", None);
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let d1 = candidate(&d, "D1");
+    assert_eq!(level(d1, "surname"), "missing");
+    assert_eq!(level(d1, "patronymic"), "exact");
+    let reason = d1.explanation.review_reason.unwrap();
+    assert!(reason.contains("a typo apart"), "{reason}");
+    let d = decide(&engine, "Серікұлы", "Тимур", None, "1970-10-11", None);
+    assert_eq!(d.decision, Verdict::Clear, "{d:?}");
     // Names that do not agree as the rule asks are left to the score: another given name, or
     // another surname and patronymic.
     for (surname, given, patronymic) in [

@@ -1079,7 +1079,9 @@ fn married_name_without_patronymic(levels: [u8; 6], known_man: bool) -> bool {
 ///   below that threshold: reviewing every namesake of a names-only record would review a common
 ///   name always;
 /// - or the full birth dates are a typo apart (`close`, either side may hold the typo) and the
-///   total reaches `date_typo_possible` (shipped equal to `names_only_possible`). Such a record
+///   total reaches `date_typo_possible` (shipped equal to `names_only_possible`); here a
+///   father's name in the surname's place agreeing with the other's patronymic counts as names
+///   that agree (tanu-fs-10). Such a record
 ///   would otherwise need more name evidence than the same record holding no date at all,
 ///   although the date's weight is positive: a query without an IIN and one digit or one day
 ///   off cleared the applicant's own record of a common name (7.6% of such queries at 3 million
@@ -1090,8 +1092,8 @@ fn sparse_agreement(
     name: Option<&ArchivedNameEntry>,
     c_birth: Option<PartialDate>,
     levels: [u8; 6],
-    names_only_reached: bool,
-    date_typo_reached: bool,
+    alignment: Alignment,
+    reached: LowerThresholds,
 ) -> Option<ReviewReason> {
     let [_, surname, given, patronymic, birth, sex] = levels;
     // A `close` surname agrees here only as a typo (one edit as written or between skeletons),
@@ -1118,6 +1120,28 @@ fn sparse_agreement(
             level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
         ) || (given == level::part::MISSING && initial_given(q, name)))
         && patronymic != level::part::DIFFERENT;
+    // A father's name in the surname's place (Нұрланұлы Ерлан, a form with no surname at all:
+    // NAMES.md) agreeing exactly with the other side's patronymic, the given names agreeing too.
+    // Only a date a typo away reviews it: with no date, or a partial one, the names are nearly
+    // all the evidence, and without a surname they are too little (on seed 77 all three rules
+    // would cost 34 false reviews, the date typo alone 16).
+    let father_for_surname = surname == level::surname::MISSING
+        && alignment == Alignment::PatronymicAsSurname
+        && patronymic == level::part::EXACT
+        && matches!(
+            given,
+            level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
+        );
+    if father_for_surname
+        && sex != level::sex::DIFFERENT
+        && matches!(
+            birth,
+            level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
+        )
+        && reached.date_typo
+    {
+        return Some(ReviewReason::DateTypo);
+    }
     if !names_agree || sex == level::sex::DIFFERENT {
         return None;
     }
@@ -1127,17 +1151,27 @@ fn sparse_agreement(
     let sparse_query = q.iin.is_none() && level_within(q.birth) == Some(birth);
     if sparse_record || sparse_query {
         Some(ReviewReason::SparseAgreement)
-    } else if record_without_iin && c_birth.is_none() && names_only_reached {
+    } else if record_without_iin && c_birth.is_none() && reached.names_only {
         Some(ReviewReason::NamesOnlyRecord)
     } else if matches!(
         birth,
         level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
-    ) && date_typo_reached
+    ) && reached.date_typo
     {
         Some(ReviewReason::DateTypo)
     } else {
         None
     }
+}
+
+/// Which of the review thresholds below `possible` a candidate's total reaches
+/// (`sparse_agreement`).
+#[derive(Debug, Clone, Copy)]
+struct LowerThresholds {
+    /// `MatchModel::names_only_possible`.
+    names_only: bool,
+    /// `MatchModel::date_typo_possible`.
+    date_typo: bool,
 }
 
 /// Whether both sides give a given name and the level `missing` came from an initial that the
@@ -1404,8 +1438,11 @@ pub fn score(
             straight_name,
             c_birth,
             levels,
-            total >= model.names_only_possible,
-            total >= model.date_typo_possible,
+            best.alignment,
+            LowerThresholds {
+                names_only: total >= model.names_only_possible,
+                date_typo: total >= model.date_typo_possible,
+            },
         )
     } else {
         None

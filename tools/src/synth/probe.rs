@@ -44,6 +44,7 @@ pub enum Noise {
     JanuaryFirst,
     DoubleSurnameDateDay,
     SurnameEndingDroppedDateDay,
+    FatherForSurnameDateDay,
 }
 
 /// One kind of noise a probe can put on a true person.
@@ -117,6 +118,13 @@ pub const PROBE_KINDS: &[ProbeKind] = &[
         ProbeSide::Query,
         Noise::SurnameEndingDroppedDateDay,
         "surname without its gendered ending (Жумабаев → Жумабай) and birth date one day off",
+    ),
+    kind(
+        "q_father_for_surname_date_day",
+        ProbeSide::Query,
+        Noise::FatherForSurnameDateDay,
+        "the Kazakh patronymic in the surname's place, no patronymic (Нұрланұлы Ерлан), and \
+         birth date one day off",
     ),
     kind(
         "r_date_day",
@@ -456,6 +464,13 @@ fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, cfg: &ProbeConfig) -> 
         Noise::SurnameEndingDroppedDateDay => {
             full_date(r).is_some() && without_gendered_ending(surname).is_some()
         }
+        Noise::FatherForSurnameDateDay => {
+            const TURKIC: [&str; 4] = ["ұлы", "улы", "қызы", "кызы"];
+            let lower = patronymic.to_lowercase();
+            full_date(r).is_some()
+                && one_word(patronymic)
+                && TURKIC.iter().any(|suffix| lower.ends_with(suffix))
+        }
         Noise::SurnameTwoLetters => letters(surname) >= 7,
         Noise::GivenTwoLetters => letters(given) >= 6,
         Noise::GivenPatronymicSwapped => one_word(patronymic) && letters(patronymic) >= 5,
@@ -507,6 +522,12 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
                 return false;
             };
             set(r, "surname", bare);
+            return date_day_off(r, rng);
+        }
+        Noise::FatherForSurnameDateDay => {
+            let father = text(r, "patronymic").to_string();
+            set(r, "surname", father);
+            r.insert("patronymic".to_string(), Value::Null);
             return date_day_off(r, rng);
         }
         Noise::DateDigit => {
