@@ -1081,11 +1081,10 @@ fn married_name_without_patronymic(levels: [u8; 6], known_man: bool) -> bool {
 /// - or the full birth dates are a typo apart (`close`, either side may hold the typo) and the
 ///   total reaches `date_typo_possible` (shipped equal to `names_only_possible`); here a
 ///   father's name in the surname's place agreeing with the other's patronymic counts as names
-///   that agree (tanu-fs-10). Such a record
-///   would otherwise need more name evidence than the same record holding no date at all,
-///   although the date's weight is positive: a query without an IIN and one digit or one day
-///   off cleared the applicant's own record of a common name (7.6% of such queries at 3 million
-///   persons).
+///   that agree (tanu-fs-10). Such a record would otherwise need more name evidence than the
+///   same record holding no date at all, although the date's weight is positive: a query
+///   without an IIN and one digit or one day off cleared the applicant's own record of a common
+///   name (7.6% of such queries at 3 million persons).
 fn sparse_agreement(
     q: &QueryFeatures,
     p: &ArchivedPersonEntry,
