@@ -918,14 +918,20 @@ pub fn checksum_files(dir: &Path) -> Result<BTreeMap<String, FileEntry>, BuildEr
     let entries: Result<Vec<(String, FileEntry)>, BuildError> = paths
         .par_iter()
         .map(|(rel, path)| {
-            let bytes = fs::read(path).map_err(io_err(path))?;
-            Ok((
-                rel.clone(),
-                FileEntry {
-                    size: bytes.len() as u64,
-                    xxh3: checksum_hex(&bytes),
-                },
-            ))
+            // Read through a map as the reader does (`reader::map_whole`), not `fs::read`: the
+            // archive's pages, dropped from the cache after writing (`drop_cached_pages`), come
+            // back in the 2 MiB folios a reader maps fastest. Read into a buffer, they stayed in
+            // small pages until evicted: on a 2 GB index every `tanu match` after the build took
+            // about 16,000 page faults instead of 4,000 and ran about 4% slower (ARCHITECTURE.md
+            // 4.6). Nor does the map allocate the file's size.
+            let file = File::open(path).map_err(io_err(path))?;
+            let size = file.metadata().map_err(io_err(path))?.len();
+            let xxh3 = if size == 0 {
+                checksum_hex(&[])
+            } else {
+                checksum_hex(&crate::reader::map_whole(&file).map_err(io_err(path))?)
+            };
+            Ok((rel.clone(), FileEntry { size, xxh3 }))
         })
         .collect();
     Ok(entries?.into_iter().collect())
