@@ -435,6 +435,21 @@ proptest! {
         let _ = parts_meet(&a, &b);
     }
 
+    /// The words of a surname field are distinct skeletons of two letters or more, found only
+    /// in a field written as several words. (Not substrings of the field's own skeleton: a
+    /// digraph can span two words when joined, N-Ga → "n" whole, "ga" as a word.)
+    #[test]
+    fn surname_words_come_from_a_field_of_several_words(s in weird_string()) {
+        let words = surname_words(&s);
+        prop_assert!(words.is_empty() || in_several_words(&s), "{:?} -> {:?}", s, words);
+        for (i, w) in words.iter().enumerate() {
+            prop_assert!(w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()), "{:?}", w);
+            prop_assert!(!words[..i].contains(w), "{:?} twice in {:?}", w, words);
+            prop_assert_eq!(skeleton(w), w.clone());
+        }
+        let _ = surname_ending_sex(&skeleton(&s));
+    }
+
     /// Reading two fields swapped never calls for swapping them back: a name is read swapped at
     /// most once, whichever way round it was filled.
     #[test]
