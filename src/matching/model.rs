@@ -284,22 +284,20 @@ impl MatchModel {
         if file.thresholds.possible > file.thresholds.certain {
             return Err("thresholds.possible must not exceed thresholds.certain".into());
         }
-        let names_only_possible = file
-            .thresholds
-            .names_only_possible
-            .unwrap_or(file.thresholds.possible);
-        if names_only_possible > file.thresholds.possible {
-            return Err(
-                "thresholds.names_only_possible must not exceed thresholds.possible".into(),
-            );
-        }
-        let date_typo_possible = file
-            .thresholds
-            .date_typo_possible
-            .unwrap_or(file.thresholds.possible);
-        if date_typo_possible > file.thresholds.possible {
-            return Err("thresholds.date_typo_possible must not exceed thresholds.possible".into());
-        }
+        // A threshold below `possible` for one review rule: absent from a model file written
+        // before the rule, it equals `possible` (no such rule); it never exceeds `possible`.
+        let lower = |value: Option<f64>, key: &str| -> Result<f64, String> {
+            let value = value.unwrap_or(file.thresholds.possible);
+            if value > file.thresholds.possible {
+                return Err(format!(
+                    "thresholds.{key} must not exceed thresholds.possible"
+                ));
+            }
+            Ok(value)
+        };
+        let names_only_possible =
+            lower(file.thresholds.names_only_possible, "names_only_possible")?;
+        let date_typo_possible = lower(file.thresholds.date_typo_possible, "date_typo_possible")?;
         // NaN would pass every comparison below (and a NaN threshold would review nobody).
         for (name, v) in [
             ("prior", file.prior),

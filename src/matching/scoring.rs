@@ -1106,43 +1106,36 @@ fn sparse_agreement(
                 || surname_word_agrees(&q.surname_written, &n.surname)
         })
     };
-    let names_agree = (matches!(
+    let surname_agrees = matches!(
         surname,
         level::surname::EXACT
             | level::surname::STEM
             | level::surname::ENDING
             | level::surname::PHONETIC
             | level::surname::WORD
-    ) || (surname == level::surname::CLOSE && surname_typo()))
-        && (matches!(
-            given,
-            level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
-        ) || (given == level::part::MISSING && initial_given(q, name)))
-        && patronymic != level::part::DIFFERENT;
-    // A father's name in the surname's place (Нұрланұлы Ерлан, a form with no surname at all:
-    // NAMES.md) agreeing exactly with the other side's patronymic, the given names agreeing too.
-    // Only a date a typo away reviews it: with no date, or a partial one, the names are nearly
-    // all the evidence, and without a surname they are too little (on seed 77 all three rules
-    // would cost 34 false reviews, the date typo alone 16).
-    let father_for_surname = surname == level::surname::MISSING
-        && alignment == Alignment::PatronymicAsSurname
-        && patronymic == level::part::EXACT
-        && matches!(
-            given,
-            level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
-        );
-    if father_for_surname
-        && sex != level::sex::DIFFERENT
-        && matches!(
-            birth,
-            level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
-        )
-        && reached.date_typo
-    {
-        return Some(ReviewReason::DateTypo);
-    }
-    if !names_agree || sex == level::sex::DIFFERENT {
+    ) || (surname == level::surname::CLOSE && surname_typo());
+    let given_agrees = matches!(
+        given,
+        level::part::EXACT | level::part::PHONETIC | level::part::CLOSE
+    ) || (given == level::part::MISSING && initial_given(q, name));
+    let date_typo = matches!(
+        birth,
+        level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
+    ) && reached.date_typo;
+    if !given_agrees || patronymic == level::part::DIFFERENT || sex == level::sex::DIFFERENT {
         return None;
+    }
+    if !surname_agrees {
+        // A father's name in the surname's place (Нұрланұлы Ерлан, a form with no surname at
+        // all: NAMES.md) agreeing exactly with the other side's patronymic stands for a surname
+        // that agrees, but only for a date a typo away: with no date, or a partial one, the
+        // names are nearly all the evidence, and without a surname they are too little (on
+        // seed 77 all three rules would cost 34 false reviews, the date typo alone 16). That
+        // alignment is not straight, so `name` is `None` and an initial never agrees here.
+        let father_for_surname = surname == level::surname::MISSING
+            && alignment == Alignment::PatronymicAsSurname
+            && patronymic == level::part::EXACT;
+        return (father_for_surname && date_typo).then_some(ReviewReason::DateTypo);
     }
     let record_without_iin = p.iin_status == iin_status::MISSING;
     let sparse_record =
@@ -1152,11 +1145,7 @@ fn sparse_agreement(
         Some(ReviewReason::SparseAgreement)
     } else if record_without_iin && c_birth.is_none() && reached.names_only {
         Some(ReviewReason::NamesOnlyRecord)
-    } else if matches!(
-        birth,
-        level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
-    ) && reached.date_typo
-    {
+    } else if date_typo {
         Some(ReviewReason::DateTypo)
     } else {
         None
