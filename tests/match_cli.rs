@@ -1,8 +1,9 @@
 //! The decision commands end to end: `tanu match` over a small index (exact IIN hit → review
 //! with a rules analysis, stranger → clear, kind-specific records, a Latin swapped-order name,
 //! malformed and invalid lines → error lines, all in input order), `tanu due` against the
-//! shipped calendar, `tanu certificate keygen|issue|verify` including a tampered file, and
-//! `tanu lookup` by IIN (grouped digits too) and by name (narrowed by birth date).
+//! shipped calendar, `tanu certificate keygen|issue|verify` including a tampered file,
+//! `tanu lookup` by IIN (grouped digits too) and by name (narrowed by birth date), and a
+//! missing file named with its cause once.
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -356,6 +357,34 @@ fn match_uses_the_model_file_it_is_given() {
     assert!(!run.status.success());
     assert!(stderr(&run).contains("absent.toml"), "{}", stderr(&run));
     assert!(!stderr(&run).contains("panicked"), "{}", stderr(&run));
+}
+
+/// A file that is not there is named with the system's reason, once: the error's message
+/// carries its cause, and no error in the chain repeats it as its source.
+#[test]
+fn a_missing_file_is_named_with_its_cause_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let absent = tmp.path().join("absent");
+    let reason = std::fs::metadata(&absent).unwrap_err().to_string();
+    let queries = tmp.path().join("q.jsonl");
+    std::fs::write(&queries, stranger("R1").to_string() + "\n").unwrap();
+    let out = tmp.path().join("out.jsonl");
+    let runs = [
+        tanu_match(&absent, &queries, &out, &[]),
+        tanu([
+            "build-index".as_ref(),
+            "--source".as_ref(),
+            absent.as_os_str(),
+            "--out".as_ref(),
+            tmp.path().join("idx").as_os_str(),
+        ]),
+    ];
+    for run in runs {
+        let e = stderr(&run);
+        assert!(!run.status.success(), "{e}");
+        assert!(e.contains(&*absent.to_string_lossy()), "{e}");
+        assert_eq!(e.matches(&reason).count(), 1, "{e}");
+    }
 }
 
 #[test]

@@ -31,15 +31,17 @@ use std::time::Instant;
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("cannot read the source {path}: {source}")]
+    #[error("cannot read the source {path}: {error}")]
     ReadSource {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a caller printing the chain sees it once.
+        error: std::io::Error,
     },
-    #[error("I/O error on {path}: {source}")]
+    #[error("I/O error on {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a caller printing the chain sees it once.
+        error: std::io::Error,
     },
     #[error(
         "{bad} of {total} lines are bad ({share:.2}%), more than the allowed {allowed:.2}%: nothing was written"
@@ -71,9 +73,9 @@ pub enum BuildError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
-    move |source| BuildError::Io {
+    move |error| BuildError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -133,7 +135,7 @@ pub fn build_index(
     let started = Instant::now();
     let file = File::open(source).map_err(|e| BuildError::ReadSource {
         path: source.to_path_buf(),
-        source: e,
+        error: e,
     })?;
     let len = file.metadata().map_err(io_err(source))?.len();
     // SAFETY: the export is read-only input; if another process truncates it while we read, the

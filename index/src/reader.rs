@@ -26,10 +26,11 @@ use std::path::{Path, PathBuf};
 /// Why an index cannot be opened or did not verify.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a caller printing the chain sees it once.
+        error: std::io::Error,
     },
     #[error("{path}: {reason}")]
     Manifest { path: PathBuf, reason: String },
@@ -64,9 +65,9 @@ pub enum IndexError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io {
+    move |error| IndexError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

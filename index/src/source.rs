@@ -206,12 +206,24 @@ impl SourcePerson {
 
 /// Decode and validate one line of the export.
 pub fn parse_line(line: &[u8]) -> Result<SourcePerson, LineError> {
+    let person: SourcePerson = decode_line(line)?;
+    validate(&person)?;
+    Ok(person)
+}
+
+/// Decode one JSON Lines line (a whole JSON value, nothing after it) into `T`. An error names
+/// the field path it is in (`$` for the line itself) and gives serde's reason without its
+/// position: the caller reports its own line number. Shared by the export and the queries.
+pub fn decode_line<T: serde::de::DeserializeOwned>(line: &[u8]) -> Result<T, LineError> {
     let text = std::str::from_utf8(line)
         .map_err(|e| LineError::new("$", format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let person: SourcePerson = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." || path == "?" || path.is_empty() {
+        // A field is named only for a value of the wrong type or form; broken JSON (a line
+        // cut short, a stray byte) is the line's error wherever it stopped.
+        let in_value = e.inner().classify() == serde_json::error::Category::Data;
+        let field = if !in_value || path == "." || path == "?" || path.is_empty() {
             "$".to_string()
         } else {
             path
@@ -220,8 +232,7 @@ pub fn parse_line(line: &[u8]) -> Result<SourcePerson, LineError> {
     })?;
     de.end()
         .map_err(|e| LineError::new("$", strip_position(&e.to_string())))?;
-    validate(&person)?;
-    Ok(person)
+    Ok(value)
 }
 
 /// serde_json appends " at line 1 column N"; the line number is ours to report.
@@ -562,6 +573,9 @@ mod tests {
         assert_eq!(e.field, "sex");
         let e = err(&format!("{GOOD} trailing"));
         assert_eq!(e.field, "$");
+        // A line cut short inside a field is broken JSON, the line's error, not the field's.
+        let cut = &GOOD[..GOOD.find(r#""birth_date":"#).unwrap() + r#""birth_date":"#.len()];
+        assert_eq!(err(cut).field, "$");
     }
 
     #[test]

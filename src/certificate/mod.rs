@@ -233,9 +233,9 @@ impl Ed25519Signer {
 
     /// Read a KEY file.
     pub fn from_file(path: &Path) -> Result<Ed25519Signer, KeyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| KeyError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Ed25519Signer::from_pem(&text)
     }
@@ -267,10 +267,11 @@ impl Signer for Ed25519Signer {
 /// A key file that cannot be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a caller printing the chain sees it once.
+        error: std::io::Error,
     },
     #[error("{}: already exists; refusing to overwrite a key", .0.display())]
     Exists(PathBuf),
@@ -286,9 +287,9 @@ pub fn public_key_path(key: &Path) -> PathBuf {
 }
 
 fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<(), KeyError> {
-    let io = |source| KeyError::Io {
+    let io = |error| KeyError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -1629,6 +1629,47 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Clients read `ruled_out` and `review_reason` as fixed strings: FORMAT.md lists each one
+    /// verbatim. The matches make a new variant a compile error here until it joins the lists.
+    #[test]
+    fn format_md_lists_every_ruled_out_and_review_reason_text() {
+        let doc = include_str!("../../docs/FORMAT.md");
+        let ruled_out = [
+            RuledOut::IinsDiffer,
+            RuledOut::BirthDatesDiffer,
+            RuledOut::GivenNamesDiffer,
+            RuledOut::SurnameAndPatronymicDiffer,
+            RuledOut::PatronymicsDiffer,
+        ];
+        for r in ruled_out {
+            match r {
+                RuledOut::IinsDiffer
+                | RuledOut::BirthDatesDiffer
+                | RuledOut::GivenNamesDiffer
+                | RuledOut::SurnameAndPatronymicDiffer
+                | RuledOut::PatronymicsDiffer => {}
+            }
+            assert!(doc.contains(&format!("`{}`", r.as_str())), "{r:?}");
+        }
+        let reasons = [
+            ReviewReason::SparseAgreement,
+            ReviewReason::NamesOnlyRecord,
+            ReviewReason::MarriedName,
+            ReviewReason::DateTypo,
+            ReviewReason::MarriedNameNoPatronymic,
+        ];
+        for r in reasons {
+            match r {
+                ReviewReason::SparseAgreement
+                | ReviewReason::NamesOnlyRecord
+                | ReviewReason::MarriedName
+                | ReviewReason::DateTypo
+                | ReviewReason::MarriedNameNoPatronymic => {}
+            }
+            assert!(doc.contains(&format!("`{}`", r.as_str())), "{r:?}");
+        }
+    }
+
     proptest! {
         /// The screen's counted gates against the definition spelled out with the plain
         /// comparators.

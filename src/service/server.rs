@@ -30,16 +30,17 @@ const MAX_REQUEST_BYTES: usize = 64 * 1024;
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        /// In the message, not a `source`: a caller printing the chain sees it once.
+        error: std::io::Error,
     },
     #[error("cannot read the listener's address: {0}")]
     Listener(std::io::Error),
-    #[error("cannot build the reflection service: {0}")]
+    #[error("cannot build the reflection service")]
     Reflection(#[from] tonic_reflection::server::Error),
-    #[error("gRPC transport failed: {0}")]
+    #[error("gRPC transport failed")]
     Transport(#[from] tonic::transport::Error),
 }
 
@@ -60,9 +61,9 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let listener = TcpListener::bind(listen)
         .await
-        .map_err(|source| ServeError::Bind {
+        .map_err(|error| ServeError::Bind {
             addr: listen,
-            source,
+            error,
         })?;
     serve_on(engine, listener, shutdown).await
 }
