@@ -50,8 +50,10 @@ enum Command {
     /// copy of the registry (then build an index of OUT_DIR/registry.jsonl and evaluate against
     /// it). Kinds: all, or a comma-separated list of q_date_day, q_date_digit, q_date_year,
     /// q_date_adjacent, q_surname_two_letters, q_given_two_letters, q_given_patronymic_swapped,
-    /// q_given_initial, r_date_day, r_date_digit, r_surname_two_letters,
-    /// r_given_patronymic_swapped, r_initials, r_double_given, r_iin_other_date, r_january_first.
+    /// q_given_initial, q_double_surname_date_day, q_surname_no_ending_date_day,
+    /// q_father_for_surname_date_day, r_date_day, r_date_digit, r_surname_two_letters,
+    /// r_given_patronymic_swapped, r_initials, r_double_given, r_iin_other_date, r_january_first,
+    /// r_double_surname_date_day, r_surname_no_ending_date_day.
     Probe {
         /// The registry export whose persons are probed (a world's registry.jsonl).
         #[arg(long)]
@@ -189,4 +191,29 @@ fn run_probe(
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `tanu-gen probe --help` names every probe kind (the list is written by hand).
+    #[test]
+    fn probe_help_names_every_kind() {
+        let cli = Cli::command();
+        let probe = cli.find_subcommand("probe").expect("probe subcommand");
+        let help = probe
+            .get_long_about()
+            .or(probe.get_about())
+            .expect("probe help")
+            .to_string()
+            .replace('\n', " ");
+        for kind in synth::probe::PROBE_KINDS {
+            let listed = help
+                .split(|c: char| c == ',' || c == '.' || c.is_whitespace())
+                .any(|w| w == kind.name);
+            assert!(listed, "{} is missing from the help", kind.name);
+        }
+    }
 }
