@@ -612,13 +612,13 @@ fn a_birth_date_a_typo_apart_is_reviewed_from_its_own_threshold() {
     // D1 (no IIN) states 1970-10-10: one day off, one digit off, the year across a decade one
     // off; and the query's own IIN confirming its date (the record holds the typo).
     let asks = [
-        ("1970-10-11", None, "close"),
+        ("1970-10-11", None, "day_apart"),
         ("1970-10-30", None, "close"),
         ("1971-10-10", None, "close"),
         (
             "1970-10-11",
             Some(confirmed.as_str()),
-            "close_query_confirmed",
+            "day_apart_query_confirmed",
         ),
     ];
     let (_dir, engine) = with_date_typo(-100.0);
@@ -682,28 +682,6 @@ fn a_birth_date_a_typo_apart_is_reviewed_from_its_own_threshold() {
 #[test]
 fn a_close_birth_date_against_an_iin_confirmed_one_is_the_registry_typo_level() {
     let (_dir, engine) = engine(EngineOptions::default());
-    let born = NaiveDate::from_ymd_opt(1970, 10, 11).unwrap();
-    let iin = Iin::from_parts(born, IinSex::Male, 4321).unwrap();
-    let digits: String = iin.digits().iter().map(|d| char::from(b'0' + d)).collect();
-    let with = decide(
-        &engine,
-        "Каримов",
-        "Тимур",
-        Some("Ахметович"),
-        "1970-10-11",
-        Some(&digits),
-    );
-    let without = decide(
-        &engine,
-        "Каримов",
-        "Тимур",
-        Some("Ахметович"),
-        "1970-10-11",
-        None,
-    );
-    let (a, b) = (candidate(&with, "D1"), candidate(&without, "D1"));
-    assert_eq!(level(a, "birth_date"), "close_query_confirmed");
-    assert_eq!(level(b, "birth_date"), "close");
     let weight = |c: &Candidate| {
         c.explanation
             .fields
@@ -712,7 +690,38 @@ fn a_close_birth_date_against_an_iin_confirmed_one_is_the_registry_typo_level() 
             .unwrap()
             .weight
     };
-    assert!(weight(a) < weight(b), "{} !< {}", weight(a), weight(b));
+    // D1 states 1970-10-10: a day off, then one digit off.
+    let mut plain_weights = Vec::new();
+    for (birth, confirmed_level, plain_level) in [
+        ((1970, 10, 11), "day_apart_query_confirmed", "day_apart"),
+        ((1970, 10, 30), "close_query_confirmed", "close"),
+    ] {
+        let written = format!("{:04}-{:02}-{:02}", birth.0, birth.1, birth.2);
+        let digits = iin_digits(birth, IinSex::Male, 4321);
+        let ask = |iin: Option<&str>| {
+            decide(
+                &engine,
+                "Каримов",
+                "Тимур",
+                Some("Ахметович"),
+                &written,
+                iin,
+            )
+        };
+        let (with, without) = (ask(Some(&digits)), ask(None));
+        let (a, b) = (candidate(&with, "D1"), candidate(&without, "D1"));
+        assert_eq!(level(a, "birth_date"), confirmed_level);
+        assert_eq!(level(b, "birth_date"), plain_level);
+        assert!(weight(a) < weight(b), "{} !< {}", weight(a), weight(b));
+        plain_weights.push(weight(b));
+    }
+    // A day apart is rarer between two people than any typo: it weighs more.
+    assert!(
+        plain_weights[0] > plain_weights[1],
+        "day apart {} !> close {}",
+        plain_weights[0],
+        plain_weights[1]
+    );
 }
 
 #[test]
@@ -806,13 +815,14 @@ fn a_mistyped_iin_corrected_to_the_query_date_holds_that_date() {
         birth_note(c)
     );
     assert_eq!(d.decision, Verdict::Review, "{d:?}");
-    // Another date one typo from the IIN's, which no valid IIN holds: the plain `close`.
+    // Another date one typo from the IIN's (not a day apart), which no valid IIN holds: the
+    // plain `close`.
     let d = decide(
         &engine,
         "Омаров",
         "Ержан",
         Some("Нұрланұлы"),
-        "1995-10-18",
+        "1995-10-19",
         None,
     );
     let c = candidate(&d, "T1");

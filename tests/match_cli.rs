@@ -292,13 +292,13 @@ fn match_uses_the_model_file_it_is_given() {
                      "birth_date": "1987-04-12", "as_of": AS_OF});
     std::fs::write(&queries, format!("{hit}\n{}\n", stranger("q2"))).unwrap();
     let shipped = tanu::matching::model::SHIPPED_MODEL;
-    assert!(shipped.contains("certain = 16.0") && shipped.contains("version = \"tanu-fs-10\""));
+    assert!(shipped.contains("certain = 16.0") && shipped.contains("version = \"tanu-fs-11\""));
     let model = tmp.path().join("model.toml");
     // No candidate can reach `certain` under this model.
     std::fs::write(
         &model,
         shipped
-            .replace("version = \"tanu-fs-10\"", "version = \"ops-test-1\"")
+            .replace("version = \"tanu-fs-11\"", "version = \"ops-test-1\"")
             .replace("certain = 16.0", "certain = 1000.0"),
     )
     .unwrap();

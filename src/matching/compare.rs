@@ -582,7 +582,10 @@ pub fn birth_level(q: Option<PartialDate>, c: Option<PartialDate>) -> u8 {
         if q.year == c.year && q.month == c.day && q.day == c.month {
             return level::birth::SWAP;
         }
-        if (qf - cf).num_days().abs() == 1 || date_typo(qf, cf) || year_apart(qf, cf) {
+        if (qf - cf).num_days().abs() == 1 {
+            return level::birth::DAY_APART;
+        }
+        if date_typo(qf, cf) || year_apart(qf, cf) {
             return level::birth::CLOSE;
         }
         return level::birth::DIFFERENT;
@@ -1046,8 +1049,26 @@ mod tests {
             birth_level(pd("1987-04-12"), pd("1987-12-04")),
             level::birth::SWAP
         );
+        // A day apart, also across a month or a year (a date shifted by a time zone).
+        for (a, b) in [
+            ("1987-04-12", "1987-04-13"),
+            ("1987-04-30", "1987-05-01"),
+            ("1987-01-01", "1986-12-31"),
+        ] {
+            assert_eq!(
+                birth_level(pd(a), pd(b)),
+                level::birth::DAY_APART,
+                "{a} {b}"
+            );
+            assert_eq!(
+                birth_level(pd(b), pd(a)),
+                level::birth::DAY_APART,
+                "{b} {a}"
+            );
+        }
+        // One digit changed (not a day apart), two adjacent digits swapped.
         assert_eq!(
-            birth_level(pd("1987-04-12"), pd("1987-04-13")),
+            birth_level(pd("1987-04-12"), pd("1987-04-17")),
             level::birth::CLOSE
         );
         assert_eq!(

@@ -1120,7 +1120,10 @@ fn sparse_agreement(
     ) || (given == level::part::MISSING && initial_given(q, name));
     let date_typo = matches!(
         birth,
-        level::birth::CLOSE | level::birth::CLOSE_QUERY_CONFIRMED
+        level::birth::CLOSE
+            | level::birth::CLOSE_QUERY_CONFIRMED
+            | level::birth::DAY_APART
+            | level::birth::DAY_APART_QUERY_CONFIRMED
     ) && reached.date_typo;
     if !given_agrees || patronymic == level::part::DIFFERENT || sex == level::sex::DIFFERENT {
         return None;
@@ -1302,8 +1305,12 @@ pub fn score(
             ..c
         });
     }
-    if birth == level::birth::CLOSE && q.birth_confirmed {
-        birth = level::birth::CLOSE_QUERY_CONFIRMED;
+    if q.birth_confirmed {
+        birth = match birth {
+            level::birth::CLOSE => level::birth::CLOSE_QUERY_CONFIRMED,
+            level::birth::DAY_APART => level::birth::DAY_APART_QUERY_CONFIRMED,
+            other => other,
+        };
     }
     // A record that states no sex and has no IIN to give one may still state it in its
     // patronymic's suffix (Нұрланқызы, Нурлановна: a woman).
