@@ -13,7 +13,8 @@
 //! year one off across a decade never rules out, nor does a record's 1 January without an IIN; a
 //! record is found under both dates when its valid IIN contradicts its stated one, and a record
 //! with its given name and patronymic filled the wrong way round is read the right way round; a
-//! given name written as its initial says nothing when the other name starts with it; a query IIN
+//! given name written as its initial says nothing when the other name starts with it (two
+//! initials in the given-name field are the given name's and the father's); a query IIN
 //! that contradicts the query's own birth date rules nothing out; one part of a double given name
 //! is close to the whole; a record whose names agree and whose birth date is a typo apart is
 //! reviewed from a lower threshold of its own; a surname or given name two typos off
@@ -165,6 +166,8 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     // month. Neither has an IIN.
     lines.push(person("K1", "Жұмағұлов", "Е.", Some("Н."), "1987-04-12"));
     lines.push(person("K2", "Құдайбергенов", "Д.", Some("С."), "1971-03"));
+    // K4 writes both initials in the given-name field and no patronymic (index format 13).
+    lines.push(person("K4", "Жақсылықов", "Б.С.", None, "1979-02-14"));
     // K3 is written in Latin with Latin initials: Z. for Zh-, Y. for Ye-.
     lines.push(
         person("K3", "ZHUMAGULOVA", "Z.", Some("Y."), "1990-05")
@@ -1127,6 +1130,47 @@ fn a_given_name_written_as_its_initial_agrees_with_a_name_it_starts() {
         None,
     );
     assert_ruled_out_or_absent(&d, "K3");
+}
+
+/// Two initials in one given-name field ("Б.С.", "Т. А.") are the given name's and the
+/// father's, on either side, as when written in their own fields; before index format 13 they
+/// were one given-name initial that no name starts with.
+#[test]
+fn two_initials_in_the_given_name_field_are_the_given_name_and_the_fathers() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // The query's side: D1 is Каримов Тимур Ахметович, 1970-10-10.
+    for given in ["Т.А.", "Т. А.", "Т А"] {
+        let d = decide(&engine, "Каримов", given, None, "1970-10-10", None);
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let d1 = candidate(&d, "D1");
+        assert_eq!(level(d1, "given_name"), "missing", "{given}");
+        assert_eq!(level(d1, "patronymic"), "missing", "{given}");
+        assert_eq!(d1.explanation.ruled_out, None, "{given}");
+    }
+    // The record's side: K4 writes "Б.С." and no patronymic.
+    let d = decide(
+        &engine,
+        "Жақсылықов",
+        "Бауыржан",
+        Some("Серікұлы"),
+        "1979-02-14",
+        None,
+    );
+    assert_eq!(d.decision, Verdict::Review, "{d:?}");
+    let k4 = candidate(&d, "K4");
+    assert_eq!(level(k4, "given_name"), "missing");
+    assert_eq!(level(k4, "patronymic"), "missing");
+    // Another father's initial is another father.
+    let d = decide(
+        &engine,
+        "Жақсылықов",
+        "Бауыржан",
+        Some("Ерланұлы"),
+        "1979-02-14",
+        None,
+    );
+    let k4 = candidate(&d, "K4");
+    assert_eq!(level(k4, "patronymic"), "different", "{d:?}");
 }
 
 #[test]

@@ -164,9 +164,33 @@ fn patronymic_field_root(field: &str) -> Option<String> {
     patronymic_root(&skel).or_else(|| Some(canon_root(&skel)))
 }
 
+/// The two letters of a given-name field that holds two initials, the given name's and the
+/// father's ("Е.Н.", "Е. Н.", "E N"): two one-letter words apart by a dot or a space. Two
+/// letters written together ("Ян") are a name.
+fn two_initials(given: &str) -> Option<(char, char)> {
+    let mut letters = given.char_indices().filter(|&(_, c)| is_letter(c));
+    let ((i, first), (j, second)) = (letters.next()?, letters.next()?);
+    if letters.next().is_some()
+        || !given
+            .chars()
+            .all(|c| is_letter(c) || c == '.' || c.is_whitespace())
+    {
+        return None;
+    }
+    let apart = given[i + first.len_utf8()..j].contains(|c: char| c == '.' || c.is_whitespace());
+    apart.then_some((first, second))
+}
+
 /// Given-name skeleton, and the root of a patronymic typed into the given-name field after the
-/// name ("Ерлан Нурланович", "Ерлан Серік ұлы").
+/// name ("Ерлан Нурланович", "Ерлан Серік ұлы") or as the second of two initials ("Е.Н.": the
+/// given name Е., the patronymic Н.).
 fn given_and_patronymic(given: &str) -> (String, Option<String>) {
+    if let Some((g, p)) = two_initials(given) {
+        return (
+            skeleton(&g.to_string()),
+            patronymic_field_root(&p.to_string()),
+        );
+    }
     if !given.contains(is_word_separator) {
         return (skeleton(given), None);
     }
@@ -187,8 +211,8 @@ fn given_and_patronymic(given: &str) -> (String, Option<String>) {
 }
 
 /// Normalise the three fields as entered. Handles: patronymic written separately ("Серік ұлы");
-/// a patronymic found in the given-name field ("Ерлан Нурланович") when the patronymic field is
-/// empty; empty/whitespace fields. Does NOT swap surname/given (the scorer compares parts
+/// a patronymic found in the given-name field ("Ерлан Нурланович", or the second of two initials
+/// "Е.Н.") when the patronymic field is empty; empty/whitespace fields. Does NOT swap surname/given (the scorer compares parts
 /// regardless of order); never panics.
 pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>) -> NormalizedName {
     let surname_raw = surname;

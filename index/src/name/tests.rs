@@ -372,6 +372,24 @@ fn normalize_name_forms() {
     // Separate ұлы inside the given-name field.
     let g = normalize_name("Жұмабаев", "Ерлан Нұрлан ұлы", None);
     assert_eq!(g, a);
+    // Two initials in the given-name field are the given name's and the father's, as when
+    // written in their own fields; two letters written together are a name.
+    let initials = normalize_name("Жұмабаев", "Е.", Some("Н."));
+    assert_eq!(initials.given, "e");
+    assert!(initials.patronymic_root.is_some());
+    for written in ["Е.Н.", "Е.Н", "Е. Н.", "Е Н", " е.н. "] {
+        assert_eq!(
+            normalize_name("Жұмабаев", written, None),
+            initials,
+            "{written}"
+        );
+    }
+    let same = normalize_name("Ахметова", "А.А.", None);
+    assert_eq!(same, normalize_name("Ахметова", "А.", Some("А.")));
+    for name in ["Ян", "Е.Н.Ж.", "Е-Н", "Е.", "Е.Нұрлан"] {
+        let n = normalize_name("Жұмабаев", name, None);
+        assert_eq!(n.patronymic_root, None, "{name}: not two initials");
+    }
     // The patronymic field wins over one found in the given name.
     let h = normalize_name("Жұмабаев", "Ерлан Нурланович", Some("Серикович"));
     assert_eq!(h.given, "erlan");
@@ -433,6 +451,20 @@ proptest! {
         let _ = normalize_name(&a, &b, Some(&c));
         let _ = normalize_name(&a, &b, None);
         let _ = parts_meet(&a, &b);
+    }
+
+    /// Two initials in the given-name field, with no patronymic beside them, read as the two
+    /// initials in their own fields, however the dots and spaces fall.
+    #[test]
+    fn two_initials_in_one_field_are_the_given_name_and_the_fathers(
+        g in proptest::char::ranges(vec!['А'..='Я', 'A'..='Z', 'Ә'..='Ә', 'Қ'..='Қ'].into()),
+        p in proptest::char::ranges(vec!['А'..='Я', 'A'..='Z', 'Ұ'..='Ұ', 'І'..='І'].into()),
+        sep in prop_oneof![Just("."), Just(". "), Just(" "), Just(" . ")],
+        end in prop_oneof![Just(""), Just(".")],
+    ) {
+        let field = format!("{g}{sep}{p}{end}");
+        let apart = normalize_name("Жұмабаев", &format!("{g}."), Some(&format!("{p}.")));
+        prop_assert_eq!(normalize_name("Жұмабаев", &field, None), apart, "{}", field);
     }
 
     /// The words of a surname field are distinct skeletons of two letters or more, found only

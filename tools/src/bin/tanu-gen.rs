@@ -53,7 +53,8 @@ enum Command {
     /// q_given_initial, q_double_surname_date_day, q_surname_no_ending_date_day,
     /// q_father_for_surname_date_day, r_date_day, r_date_digit, r_surname_two_letters,
     /// r_given_patronymic_swapped, r_initials, r_double_given, r_iin_other_date, r_january_first,
-    /// r_double_surname_date_day, r_surname_no_ending_date_day.
+    /// r_double_surname_date_day, r_surname_no_ending_date_day, q_initials_one_field,
+    /// r_initials_one_field.
     Probe {
         /// The registry export whose persons are probed (a world's registry.jsonl).
         #[arg(long)]

@@ -45,6 +45,7 @@ pub enum Noise {
     DoubleSurnameDateDay,
     SurnameEndingDroppedDateDay,
     FatherForSurnameDateDay,
+    InitialsOneField,
 }
 
 /// One kind of noise a probe can put on a true person.
@@ -185,6 +186,18 @@ pub const PROBE_KINDS: &[ProbeKind] = &[
         ProbeSide::Registry,
         Noise::SurnameEndingDroppedDateDay,
         "record's surname without its gendered ending and its birth date one day off",
+    ),
+    kind(
+        "q_initials_one_field",
+        ProbeSide::Query,
+        Noise::InitialsOneField,
+        "given name and patronymic as two initials in the given-name field (Е.Н.), no patronymic",
+    ),
+    kind(
+        "r_initials_one_field",
+        ProbeSide::Registry,
+        Noise::InitialsOneField,
+        "record's given name and patronymic as two initials in its given-name field (Е. Н.)",
     ),
 ];
 
@@ -475,6 +488,7 @@ fn eligible_for(kind: &ProbeKind, r: &Map<String, Value>, cfg: &ProbeConfig) -> 
         Noise::GivenTwoLetters => letters(given) >= 6,
         Noise::GivenPatronymicSwapped => one_word(patronymic) && letters(patronymic) >= 5,
         Noise::GivenInitial | Noise::Initials | Noise::DoubleGiven => letters(given) >= 3,
+        Noise::InitialsOneField => letters(given) >= 3 && letters(patronymic) >= 3,
         Noise::IinOtherDate => {
             full_date(r).is_some_and(|d| valid_iin(r).is_some_and(|i| i.birth_date() == d))
         }
@@ -578,6 +592,15 @@ fn apply<R: Rng>(kind: &ProbeKind, r: &mut Map<String, Value>, rng: &mut R) -> b
                 let p = initial(p);
                 set(r, "patronymic", p);
             }
+        }
+        Noise::InitialsOneField => {
+            let (g, p) = (
+                initial(text(r, "given_name")),
+                initial(text(r, "patronymic")),
+            );
+            let space = if rng.random_bool(0.5) { " " } else { "" };
+            set(r, "given_name", format!("{g}{space}{p}"));
+            r.insert("patronymic".to_string(), Value::Null);
         }
         Noise::DoubleGiven => {
             const SECOND: [&str; 6] = ["Мария", "Айгүл", "Ерлан", "Сергей", "Нұр", "Алма"];
@@ -798,6 +821,17 @@ mod tests {
                 assert!(own.starts_with(root) && own.len() > bare.len(), "{q:?}");
                 let (a, b) = (full_date(q).unwrap(), full_date(record).unwrap());
                 assert_eq!((a - b).num_days().abs(), 1);
+            }
+            // Two initials in one field: the person's own, and no patronymic.
+            if t["noise"][0] == "probe_q_initials_one_field" {
+                let record = by_id[t["person_ids"][0].as_str().unwrap()];
+                let first = |f: &str| text(record, f).chars().next().unwrap();
+                let written: Vec<char> = text(q, "given_name")
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .collect();
+                assert_eq!(written, [first("given_name"), first("patronymic")], "{q:?}");
+                assert!(q["patronymic"].is_null(), "{q:?}");
             }
             // A double surname keeps the person's own as one of its two words.
             if t["noise"][0] == "probe_q_double_surname_date_day" {
