@@ -212,8 +212,8 @@ fn given_and_patronymic(given: &str) -> (String, Option<String>) {
 
 /// Normalise the three fields as entered. Handles: patronymic written separately ("Серік ұлы");
 /// a patronymic found in the given-name field ("Ерлан Нурланович", or the second of two initials
-/// "Е.Н.") when the patronymic field is empty; empty/whitespace fields. Does NOT swap surname/given (the scorer compares parts
-/// regardless of order); never panics.
+/// "Е.Н.") when the patronymic field is empty; empty/whitespace fields. Does NOT swap
+/// surname/given (the scorer compares parts regardless of order); never panics.
 pub fn normalize_name(surname: &str, given_name: &str, patronymic: Option<&str>) -> NormalizedName {
     let surname_raw = surname;
     let surname = skeleton(surname);
