@@ -168,6 +168,8 @@ fn engine(options: EngineOptions) -> (tempfile::TempDir, Engine) {
     lines.push(person("K2", "Құдайбергенов", "Д.", Some("С."), "1971-03"));
     // K4 writes both initials in the given-name field and no patronymic (index format 13).
     lines.push(person("K4", "Жақсылықов", "Б.С.", None, "1979-02-14"));
+    // K5 writes the initial of a Дж- name (Джанибек, Жанибек: skeletons read Дж as Ж).
+    lines.push(person("K5", "Сейітов", "Д.", Some("М."), "1958-06-30"));
     // K3 is written in Latin with Latin initials: Z. for Zh-, Y. for Ye-.
     lines.push(
         person("K3", "ZHUMAGULOVA", "Z.", Some("Y."), "1990-05")
@@ -1171,6 +1173,38 @@ fn two_initials_in_the_given_name_field_are_the_given_name_and_the_fathers() {
     );
     let k4 = candidate(&d, "K4");
     assert_eq!(level(k4, "patronymic"), "different", "{d:?}");
+}
+
+/// K5 writes "Д." for a name its skeleton reads with Ж (Джанибек: janibek), as Y. stands for
+/// Yerlan (tanu-fs-11).
+#[test]
+fn the_initial_of_a_dzh_name_agrees_with_it() {
+    let (_dir, engine) = engine(EngineOptions::default());
+    // The initial of a name written with Дж- (or Ж-, its other spelling) agrees with it, as
+    // Y. does with Yerlan; a name of another letter does not.
+    for given in ["Джанибек", "Жанибек", "Dzhanibek", "Дамир"] {
+        let d = decide(
+            &engine,
+            "Сейітов",
+            given,
+            Some("Мұратұлы"),
+            "1958-06-30",
+            None,
+        );
+        assert_eq!(d.decision, Verdict::Review, "{given}: {d:?}");
+        let k5 = candidate(&d, "K5");
+        assert_eq!(level(k5, "given_name"), "missing", "{given}");
+        assert_eq!(k5.explanation.ruled_out, None, "{given}");
+    }
+    let d = decide(
+        &engine,
+        "Сейітов",
+        "Серік",
+        Some("Мұратұлы"),
+        "1958-06-30",
+        None,
+    );
+    assert_ruled_out_or_absent(&d, "K5");
 }
 
 #[test]

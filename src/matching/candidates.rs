@@ -4,7 +4,7 @@
 //! given name), de-duplicated, each path capped so a very common name cannot blow up a query.
 //! It must never score or decide.
 
-use crate::matching::compare::{BirthProbe, INITIAL_MAX_LETTERS, LATIN_INITIALS};
+use crate::matching::compare::{BirthProbe, DIGRAPH_INITIALS, INITIAL_MAX_LETTERS};
 use crate::matching::query::QueryKind;
 use crate::matching::scoring::{QueryFeatures, TermMemo, terms_could_match};
 use tanu_index::date::PartialDate;
@@ -356,12 +356,12 @@ pub fn collect(
     // binary search per date and name, not a scan.
     // Records that write the given name as its initial (Д. for Дильшод: no name key of theirs is
     // the query's) are looked up the same way under the initial's spellings (one and two
-    // letters, and the Latin initial of a digraph the name starts with: Y. for Ерлан,
-    // `LATIN_INITIALS`), on those keys and on the query's own partial date; on a full date the
+    // letters, and the initial of a digraph the name starts with: Y. for Ерлан, Д. for Джанибек,
+    // `DIGRAPH_INITIALS`), on those keys and on the query's own partial date; on a full date the
     // birth-date block above holds them. Only spellings the registry holds as given names are
     // searched: most registries hold no initials, and a search per date and spelling is not free.
     let mut initial_rows: Vec<u32> = Vec::new();
-    let latin = LATIN_INITIALS
+    let latin = DIGRAPH_INITIALS
         .iter()
         .filter(|(_, first)| q.given.len() > first.len() && q.given.as_bytes().starts_with(first))
         .filter_map(|(initial, _)| std::str::from_utf8(initial).ok());

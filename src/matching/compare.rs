@@ -426,8 +426,9 @@ fn fold_case_by_tables(c: char) -> char {
 pub const INITIAL_MAX_LETTERS: usize = 2;
 
 /// Whether one of two given-name skeletons is an initial (`INITIAL_MAX_LETTERS`) that the other
-/// starts with: Е. and Ерлан, Ш. and Шынар (sh), but not Ж. and Зарина; or a Latin initial of a
-/// name its skeleton does not start with (`latin_initial_of`: Y. and Yerlan or Ерлан).
+/// starts with: Е. and Ерлан, Ш. and Шынар (sh), but not Ж. and Зарина; or a digraph's initial
+/// of a name its skeleton does not start with (`digraph_initial_of`: Y. and Yerlan or Ерлан,
+/// Д. and Джанибек).
 #[inline]
 pub fn initial_agrees(a: &[u8], b: &[u8]) -> bool {
     !a.is_empty()
@@ -435,23 +436,29 @@ pub fn initial_agrees(a: &[u8], b: &[u8]) -> bool {
         && a.len().min(b.len()) <= INITIAL_MAX_LETTERS
         && (a.starts_with(b)
             || b.starts_with(a)
-            || latin_initial_of(a, b)
-            || latin_initial_of(b, a))
+            || digraph_initial_of(a, b)
+            || digraph_initial_of(b, a))
 }
 
-/// Latin initials whose skeleton is not the start of the skeleton of the names they stand for,
-/// as (initial, the names' first letters), all skeletons: a Latin digraph's first letter, Y. for
-/// Ye- (Yerlan, Ерлан: erlan), Z. for Zh- (Zhanna, Жанна: janna), K. for Kh- (Khabib, Хабиб:
-/// xabib), C. (k) for Ch- (Chingiz, Чингиз: chiniz). Y., Z., K. and C. also stand for names
-/// that start with their own letter, so these only add agreement.
-pub const LATIN_INITIALS: [(&[u8], &[u8]); 4] =
-    [(b"i", b"e"), (b"z", b"j"), (b"k", b"x"), (b"k", b"ch")];
+/// Initials whose skeleton is not the start of the skeleton of the names they stand for, as
+/// (initial, the names' first letters), all skeletons: a digraph's first letter. In Latin, Y.
+/// for Ye- (Yerlan, Ерлан: erlan), Z. for Zh- (Zhanna, Жанна: janna), K. for Kh- (Khabib,
+/// Хабиб: xabib), C. (k) for Ch- (Chingiz, Чингиз: chiniz); in either script, Д. or D. for
+/// Дж- or Dzh- (Джанибек, Dzhanibek: janibek, as skeletons read Дж as Ж; tanu-fs-11). Each also
+/// stands for names that start with its own letter, so these only add agreement.
+pub const DIGRAPH_INITIALS: [(&[u8], &[u8]); 5] = [
+    (b"i", b"e"),
+    (b"z", b"j"),
+    (b"k", b"x"),
+    (b"k", b"ch"),
+    (b"d", b"j"),
+];
 
-/// Whether the skeleton `initial` is a one-letter Latin initial of `LATIN_INITIALS` that the
-/// name `name` (a skeleton) can stand behind.
+/// Whether the skeleton `initial` is a one-letter initial of `DIGRAPH_INITIALS` that the name
+/// `name` (a skeleton) can stand behind.
 #[inline]
-pub fn latin_initial_of(initial: &[u8], name: &[u8]) -> bool {
-    LATIN_INITIALS
+pub fn digraph_initial_of(initial: &[u8], name: &[u8]) -> bool {
+    DIGRAPH_INITIALS
         .iter()
         .any(|(i, first)| *i == initial && name.starts_with(first))
 }
@@ -882,7 +889,7 @@ mod tests {
     }
 
     #[test]
-    fn latin_initials_agree_with_the_names_their_digraphs_start() {
+    fn digraph_initials_agree_with_the_names_their_digraphs_start() {
         let skel = tanu_index::name::skeleton;
         let agrees = |a: &str, b: &str| initial_agrees(skel(a).as_bytes(), skel(b).as_bytes());
         for (initial, name) in [
@@ -897,6 +904,10 @@ mod tests {
             ("Y.", "Yakov"),
             ("S.", "Shynar"),
             ("Е.", "Yerlan"),
+            ("Д.", "Джанибек"),
+            ("Д.", "Жанибек"),
+            ("D.", "Dzhanibek"),
+            ("Д.", "Дамир"),
         ] {
             assert!(
                 agrees(initial, name) && agrees(name, initial),
@@ -908,6 +919,7 @@ mod tests {
             ("Y.", "Zhanna"),
             ("K.", "Ерлан"),
             ("C.", "Шынар"),
+            ("Д.", "Серік"),
         ] {
             assert!(!agrees(initial, name), "{initial} {name}");
         }

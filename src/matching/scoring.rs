@@ -6,8 +6,8 @@
 use crate::matching::candidates::{DateFilter, found_by};
 use crate::matching::compare::{
     GIVEN_PART_MIN_LETTERS, INITIAL_MAX_LETTERS, IinSide, WrittenLetters, agreeing_surname_word,
-    birth_level, common_prefix, digits_of, given_level, given_part_of, iin_level, initial_agrees,
-    january_first_of, jaro_winkler_bound_allows, jaro_winkler_bytes, latin_initial_of,
+    birth_level, common_prefix, digits_of, digraph_initial_of, given_level, given_part_of,
+    iin_level, initial_agrees, january_first_of, jaro_winkler_bound_allows, jaro_winkler_bytes,
     letter_buckets, one_edit_or_similar_possible, part_level, shared_letter_buckets,
     shared_letters_bound, surname_level, surname_word_agrees, within_one_edit, written_in_parts,
     written_parts, written_within_two_edits,
@@ -843,12 +843,12 @@ fn as_surname_level(part: u8) -> u8 {
 }
 
 /// Compare patronymic roots. A root of at most two letters is an initial ("С."): it says
-/// nothing when its letter starts the other root, or it is a Latin initial of it
-/// (`latin_initial_of`: Y. for Yerlanovich), (`missing`), and differs otherwise.
+/// nothing when its letter starts the other root, or it is a digraph's initial of it
+/// (`digraph_initial_of`: Y. for Yerlanovich), (`missing`), and differs otherwise.
 fn patronymic_level(q_root: &str, q_phon: &str, c_root: &str, c_phon: &str) -> u8 {
     if !q_root.is_empty() && !c_root.is_empty() && (q_root.len() <= 2 || c_root.len() <= 2) {
         let (q, c) = (q_root.as_bytes(), c_root.as_bytes());
-        return if q[0] == c[0] || latin_initial_of(q, c) || latin_initial_of(c, q) {
+        return if q[0] == c[0] || digraph_initial_of(q, c) || digraph_initial_of(c, q) {
             level::part::MISSING
         } else {
             level::part::DIFFERENT
