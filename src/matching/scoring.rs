@@ -9,8 +9,8 @@ use crate::matching::compare::{
     birth_level, common_prefix, digits_of, digraph_initial_of, given_level, given_part_of,
     iin_level, initial_agrees, january_first_of, jaro_winkler_bound_allows, jaro_winkler_bytes,
     letter_buckets, one_edit_or_similar_possible, part_level, shared_letter_buckets,
-    shared_letters_bound, surname_level, surname_word_agrees, within_one_edit, written_in_parts,
-    written_parts, written_within_two_edits,
+    shared_letters_bound, surname_level, within_one_edit, written_in_parts, written_parts,
+    written_within_two_edits,
 };
 use crate::matching::decision::{Band, Explanation, FieldEvidence};
 use crate::matching::model::{Field, MatchModel, level};
@@ -1096,14 +1096,14 @@ fn sparse_agreement(
 ) -> Option<ReviewReason> {
     let [_, surname, given, patronymic, birth, sex] = levels;
     // A `close` surname agrees here only as a typo (one edit as written or between skeletons),
-    // not by Jaro-Winkler alone: Омаров / Омарханов share a prefix, not a person.
+    // not by Jaro-Winkler alone: Омаров / Омарханов share a prefix, not a person. (A surname
+    // word agreeing with the other side's is level `word` by now, never `close`.)
     let surname_typo = || {
         name.is_some_and(|n| {
             q.surname_written_letters
                 .one_edit_from(&n.surname)
                 .is_some()
                 || within_one_edit(&q.surname, &n.surname_skel)
-                || surname_word_agrees(&q.surname_written, &n.surname)
         })
     };
     let surname_agrees = matches!(
